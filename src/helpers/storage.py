@@ -1,0 +1,75 @@
+"""Reading and writing canonical tables: Parquet under data/processed/<table>/.
+
+Every write goes to a temporary file in the same folder and is renamed into place,
+so a crash never leaves half a file and readers never see one.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+TABLES = ("dossiers", "procedures", "identification", "services", "tasks")
+"""The canonical tables of DESIGN.md section 5."""
+
+DEFAULT_DATA_DIR = Path("data")
+
+
+def processed_dir(data_dir: Path | str) -> Path:
+    return Path(data_dir) / "processed"
+
+
+def table_dir(data_dir: Path | str, table: str) -> Path:
+    return processed_dir(data_dir) / table
+
+
+def table_files(data_dir: Path | str, table: str) -> list[Path]:
+    """The Parquet files of a table, sorted; empty when the user does not have that table."""
+    folder = table_dir(data_dir, table)
+    return sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+
+
+def available_tables(data_dir: Path | str) -> list[str]:
+    return [t for t in TABLES if table_files(data_dir, t)]
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `target`; rename it onto `target` only on success."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomic(target: Path, text: str) -> None:
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def write_parquet(table: pa.Table, target: Path) -> None:
+    """Write one Parquet file atomically, with settings that give the same bytes every time."""
+    with atomic_path(target) as tmp:
+        pq.write_table(table, tmp, compression="zstd", store_schema=False,
+                       write_statistics=True, row_group_size=1_000_000)
+
+
+def read_table(data_dir: Path | str, table: str) -> pa.Table:
+    """Read a whole canonical table (for small tables and tests; large ones go through DuckDB)."""
+    files = table_files(data_dir, table)
+    if not files:
+        from helpers.errors import InputError
+
+        raise InputError(f"table {table}: no Parquet files in {table_dir(data_dir, table)}")
+    return pa.concat_tables(pq.read_table(f) for f in files)
