@@ -17,15 +17,14 @@ import bisect
 import csv
 import json
 import sys
+from pathlib import Path
 
 
 def main(old_path: str, new_path: str) -> None:
-    old = json.load(open(old_path, encoding="utf-8"))
-    ward_province = {
-        w["code"]: p["code"] for p in old for d in p["districts"] for w in d["wards"]
-    }
+    old = json.loads(Path(old_path).read_text(encoding="utf-8"))
+    ward_province = {w["code"]: p["code"] for p in old for d in p["districts"] for w in d["wards"]}
     codes = sorted(ward_province)
-    new = json.load(open(new_path, encoding="utf-8"))
+    new = json.loads(Path(new_path).read_text(encoding="utf-8"))
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(["commune_code", "legacy_province_code", "method"])
     for ward in sorted(new, key=lambda w: w["code"]):

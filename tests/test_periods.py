@@ -29,8 +29,20 @@ def test_label_normalises_quarter_case():
     assert str(parse_period("2024-q3")) == "2024-Q3"
 
 
-@pytest.mark.parametrize("text", ["", "24", "2024-13", "2024-Q5", "2024-00", "2023..2022",
-                                  "2022-05..2022-04", "2021..2022..2023", "last year"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "24",
+        "2024-13",
+        "2024-Q5",
+        "2024-00",
+        "2023..2022",
+        "2022-05..2022-04",
+        "2021..2022..2023",
+        "last year",
+    ],
+)
 def test_malformed_periods_are_input_errors(text):
     with pytest.raises(InputError, match="period"):
         parse_period(text)

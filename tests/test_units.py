@@ -18,12 +18,29 @@ from helpers.units import (
 
 # DESIGN.md section 3, typed here independently of data/reference/legacy_provinces.csv
 MERGED = {
-    "08": ["02", "08"], "15": ["10", "15"], "19": ["06", "19"], "25": ["17", "25", "26"],
-    "24": ["24", "27"], "31": ["30", "31"], "33": ["33", "34"], "37": ["35", "36", "37"],
-    "44": ["44", "45"], "48": ["48", "49"], "51": ["51", "62"], "52": ["52", "64"],
-    "56": ["56", "58"], "66": ["54", "66"], "68": ["60", "67", "68"], "75": ["70", "75"],
-    "79": ["74", "77", "79"], "80": ["72", "80"], "82": ["82", "87"], "86": ["83", "84", "86"],
-    "91": ["89", "91"], "92": ["92", "93", "94"], "96": ["95", "96"],
+    "08": ["02", "08"],
+    "15": ["10", "15"],
+    "19": ["06", "19"],
+    "25": ["17", "25", "26"],
+    "24": ["24", "27"],
+    "31": ["30", "31"],
+    "33": ["33", "34"],
+    "37": ["35", "36", "37"],
+    "44": ["44", "45"],
+    "48": ["48", "49"],
+    "51": ["51", "62"],
+    "52": ["52", "64"],
+    "56": ["56", "58"],
+    "66": ["54", "66"],
+    "68": ["60", "67", "68"],
+    "75": ["70", "75"],
+    "79": ["74", "77", "79"],
+    "80": ["72", "80"],
+    "82": ["82", "87"],
+    "86": ["83", "84", "86"],
+    "91": ["89", "91"],
+    "92": ["92", "93", "94"],
+    "96": ["95", "96"],
 }
 UNCHANGED = ["01", "04", "11", "12", "14", "20", "22", "38", "40", "42", "46"]
 
@@ -46,8 +63,7 @@ def test_current_units_come_from_the_package():
     from vietnam_provinces import Province, Ward
 
     assert len(reference.communes()) == 3321 == len(list(Ward.iter_all()))
-    assert set(reference.provinces()["province_code"]) == {
-        f"{int(p.code):02d}" for p in Province.iter_all()}
+    assert set(reference.provinces()["province_code"]) == {f"{int(p.code):02d}" for p in Province.iter_all()}
     provinces_csv, communes_csv = reference.current_units_csv()
     assert (reference.REFERENCE_DIR / "provinces.csv").read_text(encoding="utf-8") == provinces_csv
     assert (reference.REFERENCE_DIR / "communes.csv").read_text(encoding="utf-8") == communes_csv
@@ -63,12 +79,16 @@ def test_every_commune_lies_in_the_current_province_of_its_legacy_province():
 @pytest.mark.parametrize(
     ("text", "unit"),
     [
-        ("44", Unit("province", "44")), ("quang-tri", Unit("province", "44")),
-        ("4", Unit("province", "04")), ("Quang-Tri", Unit("province", "44")),
+        ("44", Unit("province", "44")),
+        ("quang-tri", Unit("province", "44")),
+        ("4", Unit("province", "04")),
+        ("Quang-Tri", Unit("province", "44")),
         ("legacy/45", Unit("legacy_province", "45")),
         ("legacy/quang-tri", Unit("legacy_province", "45")),
         ("legacy/quang-binh", Unit("legacy_province", "44")),
-        ("VN", COUNTRY), ("vn", COUNTRY), ("19742", Unit("commune", "19742")),
+        ("VN", COUNTRY),
+        ("vn", COUNTRY),
+        ("19742", Unit("commune", "19742")),
         ("ho-chi-minh", Unit("province", "79")),
     ],
 )

@@ -16,70 +16,80 @@ def _dates(*values):
 def valid(table: str) -> pd.DataFrame:
     """Three valid rows of a canonical table, numbered from 1 as a user sees them."""
     frames = {
-        "dossiers": pd.DataFrame({
-            "dossier_id": ["d1", "d2", "d3"],
-            "province_code": ["44", "44", "79"],
-            "legacy_province_code": ["45", "44", None],
-            "commune_code": ["19742", None, "26506"],
-            "agency_level": ["commune", "province", "commune"],
-            "procedure_code": ["1.001", "1.002", "1.003"],
-            "received_on": _dates("2023-01-05", "2023-02-01", "2025-08-01"),
-            "channel": ["online", "in_person", "postal"],
-            "full_online": [True, False, False],
-            "due_on": _dates("2023-01-10", "2023-02-15", "2025-08-10"),
-            "finished_on": _dates("2023-01-09", None, "2025-08-12"),
-            "synced": [True, True, False],
-            "fee_required": [True, False, False],
-            "paid_online": [True, False, False],
-            "digitised": [True, False, True],
-            "e_result": [True, False, False],
-            "rating": ["satisfied", None, None],
-        }),
-        "procedures": pd.DataFrame({
-            "month": _dates("2023-01-01", "2023-01-01", "2025-08-01"),
-            "province_code": ["44", "44", "44"],
-            "legacy_province_code": ["45", "44", None],
-            "procedure_code": ["1.001", "1.001", "1.001"],
-            "published": [True, True, False],
-            "online_level": ["full", "partial", "none"],
-            "fee_required": [True, True, False],
-            "essential": [False, False, True],
-        }),
-        "identification": pd.DataFrame({
-            "month": _dates("2023-01-01", "2023-02-01", "2025-08-01"),
-            "province_code": ["44", "44", "44"],
-            "legacy_province_code": ["45", "45", None],
-            "commune_code": ["19742", "19742", "19742"],
-            "population": [1000, 1001, 1002],
-            "population_eligible": [780, 781, 782],
-            "cccd_applications": [50, 10, 0],
-            "cccd_issued": [48, 11, 0],
-            "eid_applications": [30, 20, 1],
-            "eid_level2_applications": [20, 20, 0],
-            "eid_activated": [25, 18, 1],
-        }),
-        "services": pd.DataFrame({
-            "month": _dates("2023-01-01", "2023-01-01", "2025-08-01"),
-            "province_code": ["44", "44", "44"],
-            "legacy_province_code": ["45", "44", None],
-            "medical_facilities": [10, 20, 30],
-            "medical_facilities_accepting_cccd": [5, 20, 0],
-            "social_beneficiaries": [10, 20, 30],
-            "social_beneficiaries_cashless": [5, 20, 0],
-            "records_specialised": [10, 20, 30],
-            "records_cleaned": [5, 20, 0],
-        }),
-        "tasks": pd.DataFrame({
-            "task_id": ["t1", "t2", "t3"],
-            "province_code": ["44", "44", "44"],
-            "legacy_province_code": ["45", "45", None],
-            "group": [1, 3, 5],
-            "title": ["Số hóa hồ sơ", "Kích hoạt VNeID", "Báo cáo sơ kết"],
-            "lead_unit": ["Công an tỉnh", "Sở Y tế", "Văn phòng UBND tỉnh"],
-            "assigned_on": _dates("2022-03-01", "2023-05-01", "2025-09-01"),
-            "deadline": _dates("2022-06-01", "2023-06-01", "2025-12-01"),
-            "completed_on": _dates("2022-05-20", None, "2025-12-10"),
-        }),
+        "dossiers": pd.DataFrame(
+            {
+                "dossier_id": ["d1", "d2", "d3"],
+                "province_code": ["44", "44", "79"],
+                "legacy_province_code": ["45", "44", None],
+                "commune_code": ["19742", None, "26506"],
+                "agency_level": ["commune", "province", "commune"],
+                "procedure_code": ["1.001", "1.002", "1.003"],
+                "received_on": _dates("2023-01-05", "2023-02-01", "2025-08-01"),
+                "channel": ["online", "in_person", "postal"],
+                "full_online": [True, False, False],
+                "due_on": _dates("2023-01-10", "2023-02-15", "2025-08-10"),
+                "finished_on": _dates("2023-01-09", None, "2025-08-12"),
+                "synced": [True, True, False],
+                "fee_required": [True, False, False],
+                "paid_online": [True, False, False],
+                "digitised": [True, False, True],
+                "e_result": [True, False, False],
+                "rating": ["satisfied", None, None],
+            }
+        ),
+        "procedures": pd.DataFrame(
+            {
+                "month": _dates("2023-01-01", "2023-01-01", "2025-08-01"),
+                "province_code": ["44", "44", "44"],
+                "legacy_province_code": ["45", "44", None],
+                "procedure_code": ["1.001", "1.001", "1.001"],
+                "published": [True, True, False],
+                "online_level": ["full", "partial", "none"],
+                "fee_required": [True, True, False],
+                "essential": [False, False, True],
+            }
+        ),
+        "identification": pd.DataFrame(
+            {
+                "month": _dates("2023-01-01", "2023-02-01", "2025-08-01"),
+                "province_code": ["44", "44", "44"],
+                "legacy_province_code": ["45", "45", None],
+                "commune_code": ["19742", "19742", "19742"],
+                "population": [1000, 1001, 1002],
+                "population_eligible": [780, 781, 782],
+                "cccd_applications": [50, 10, 0],
+                "cccd_issued": [48, 11, 0],
+                "eid_applications": [30, 20, 1],
+                "eid_level2_applications": [20, 20, 0],
+                "eid_activated": [25, 18, 1],
+            }
+        ),
+        "services": pd.DataFrame(
+            {
+                "month": _dates("2023-01-01", "2023-01-01", "2025-08-01"),
+                "province_code": ["44", "44", "44"],
+                "legacy_province_code": ["45", "44", None],
+                "medical_facilities": [10, 20, 30],
+                "medical_facilities_accepting_cccd": [5, 20, 0],
+                "social_beneficiaries": [10, 20, 30],
+                "social_beneficiaries_cashless": [5, 20, 0],
+                "records_specialised": [10, 20, 30],
+                "records_cleaned": [5, 20, 0],
+            }
+        ),
+        "tasks": pd.DataFrame(
+            {
+                "task_id": ["t1", "t2", "t3"],
+                "province_code": ["44", "44", "44"],
+                "legacy_province_code": ["45", "45", None],
+                "group": [1, 3, 5],
+                "title": ["Số hóa hồ sơ", "Kích hoạt VNeID", "Báo cáo sơ kết"],
+                "lead_unit": ["Công an tỉnh", "Sở Y tế", "Văn phòng UBND tỉnh"],
+                "assigned_on": _dates("2022-03-01", "2023-05-01", "2025-09-01"),
+                "deadline": _dates("2022-06-01", "2023-06-01", "2025-12-01"),
+                "completed_on": _dates("2022-05-20", None, "2025-12-10"),
+            }
+        ),
     }
     df = frames[table]
     df.index = df.index + 1
@@ -97,13 +107,13 @@ def _set(table, row, column, value):
     df = valid(table)
     df[column] = df[column].astype(object)
     df.at[row, column] = value
-    if column in ("received_on", "due_on", "finished_on", "month", "assigned_on", "deadline",
-                  "completed_on"):
+    if column in ("received_on", "due_on", "finished_on", "month", "assigned_on", "deadline", "completed_on"):
         df[column] = pd.to_datetime(df[column]).astype("datetime64[ms]")
     elif df[column].dropna().map(type).eq(bool).all() and value is not None:
         df[column] = df[column].astype(bool)
     elif column in columns("identification") + columns("services") and column.startswith(
-            ("population", "cccd", "eid", "medical", "social", "records")):
+        ("population", "cccd", "eid", "medical", "social", "records")
+    ):
         df[column] = df[column].astype("int64")
     return df
 

@@ -29,13 +29,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", type=Path, default=Path("data"),
-                        help="data folder holding processed/ and mart/ (default: data)")
+    common.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path("data"),
+        help="data folder holding processed/ and mart/ (default: data)",
+    )
 
-    sample = sub.add_parser("sample", parents=[common],
-                            help="write the deterministic synthetic sample into DATA_DIR/processed")
-    sample.add_argument("--scale", type=_positive_float, default=1.0,
-                        help="size: 1 is about 2 million dossiers (default 1)")
+    sample = sub.add_parser(
+        "sample", parents=[common], help="write the deterministic synthetic sample into DATA_DIR/processed"
+    )
+    sample.add_argument(
+        "--scale", type=_positive_float, default=1.0, help="size: 1 is about 2 million dossiers (default 1)"
+    )
     sample.add_argument("--seed", type=int, default=None, help="random seed (default 6)")
     sample.set_defaults(func=cmd_sample)
     return parser
@@ -56,8 +62,10 @@ def cmd_sample(args: argparse.Namespace) -> int:
     if interactive:
         print("\r" + " " * 40 + "\r", end="", file=sys.stderr)
     where = args.data_dir / "processed"
-    print(f"Synthetic sample (seed {seed}, scale {args.scale:g}) written to {where}/ "
-          f"in {time.perf_counter() - started:.1f} s:")
+    print(
+        f"Synthetic sample (seed {seed}, scale {args.scale:g}) written to {where}/ "
+        f"in {time.perf_counter() - started:.1f} s:"
+    )
     for table, rows in counts.items():
         print(f"  {table:<15} {rows:>12,} rows")
     return 0

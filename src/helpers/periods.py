@@ -95,8 +95,7 @@ def parse_period(text: str) -> Period:
             raise ValueError("at most one '..'")
     except ValueError as exc:
         raise InputError(
-            f"invalid period {raw!r}: {exc} (examples: 2024, 2024-Q3, 2024-07, "
-            "2022..2023, 2022-01..2023-12)"
+            f"invalid period {raw!r}: {exc} (examples: 2024, 2024-Q3, 2024-07, 2022..2023, 2022-01..2023-12)"
         ) from None
     if end < start:
         raise InputError(f"invalid period {raw!r}: it ends before it starts")

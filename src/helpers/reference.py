@@ -59,16 +59,35 @@ def current_units_csv() -> tuple[str, str]:
     w.writerow(["province_code", "name_vi", "short_name_vi", "name_en", "slug", "division_type"])
     for p in sorted(Province.iter_all(), key=lambda p: int(p.code)):
         short = short_name(p.name)
-        w.writerow([f"{int(p.code):02d}", p.name, short, english_name(p.name), slugify(short),
-                    p.division_type.value])
+        w.writerow(
+            [f"{int(p.code):02d}", p.name, short, english_name(p.name), slugify(short), p.division_type.value]
+        )
     com = io.StringIO()
     w = csv.writer(com, lineterminator="\n")
-    w.writerow(["commune_code", "name_vi", "name_en", "slug", "division_type", "province_code",
-                "legacy_province_code"])
+    w.writerow(
+        [
+            "commune_code",
+            "name_vi",
+            "name_en",
+            "slug",
+            "division_type",
+            "province_code",
+            "legacy_province_code",
+        ]
+    )
     for c in sorted(Ward.iter_all(), key=lambda c: int(c.code)):
         code = f"{int(c.code):05d}"
-        w.writerow([code, c.name, fold(c.name), slugify(c.name), c.division_type.value,
-                    f"{int(c.province_code):02d}", legacy[code]])
+        w.writerow(
+            [
+                code,
+                c.name,
+                fold(c.name),
+                slugify(c.name),
+                c.division_type.value,
+                f"{int(c.province_code):02d}",
+                legacy[code],
+            ]
+        )
     return prov.getvalue(), com.getvalue()
 
 
@@ -113,7 +132,6 @@ def crosswalk() -> dict[str, str]:
     """Legacy province code → current province code (Resolution 202/2025/QH15)."""
     lp = legacy_provinces()
     return dict(zip(lp["legacy_province_code"], lp["province_code"], strict=True))
-
 
 
 @lru_cache(maxsize=1)

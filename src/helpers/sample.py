@@ -54,21 +54,49 @@ _ONLINE_GRAIN = 2000
 """Window dossier counts of the seed unit are multiples of this, so both online rates are exact."""
 
 _LEAD_UNITS = [
-    "Công an tỉnh", "Văn phòng UBND tỉnh", "Sở Khoa học và Công nghệ", "Sở Y tế",
-    "Sở Tư pháp", "Sở Nội vụ", "Sở Tài chính", "Sở Giáo dục và Đào tạo",
-    "Bảo hiểm xã hội tỉnh", "Sở Nông nghiệp và Môi trường", "UBND cấp xã",
+    "Công an tỉnh",
+    "Văn phòng UBND tỉnh",
+    "Sở Khoa học và Công nghệ",
+    "Sở Y tế",
+    "Sở Tư pháp",
+    "Sở Nội vụ",
+    "Sở Tài chính",
+    "Sở Giáo dục và Đào tạo",
+    "Bảo hiểm xã hội tỉnh",
+    "Sở Nông nghiệp và Môi trường",
+    "UBND cấp xã",
 ]
 _TASK_TITLES = {
-    1: ["Cung cấp dịch vụ công trực tuyến toàn trình thiết yếu", "Số hóa hồ sơ, kết quả giải quyết TTHC",
-        "Tái cấu trúc quy trình TTHC liên thông", "Đồng bộ hồ sơ lên Cổng Dịch vụ công quốc gia"],
-    2: ["Sử dụng CCCD thay thẻ BHYT tại cơ sở khám chữa bệnh", "Chi trả an sinh xã hội không dùng tiền mặt",
-        "Kết nối dữ liệu dân cư với hệ thống y tế", "Triển khai hồ sơ sức khỏe điện tử"],
-    3: ["Thu nhận hồ sơ định danh điện tử", "Kích hoạt tài khoản định danh điện tử",
-        "Hướng dẫn người dân sử dụng ứng dụng VNeID", "Cấp CCCD cho công dân từ đủ 14 tuổi"],
-    4: ["Làm sạch dữ liệu chuyên ngành", "Kết nối cơ sở dữ liệu chuyên ngành với CSDLQG về dân cư",
-        "Bảo đảm an toàn thông tin hệ thống", "Xây dựng kho dữ liệu dùng chung của tỉnh"],
-    5: ["Xây dựng Hệ thống thông tin báo cáo của tỉnh", "Triển khai Trung tâm giám sát, điều hành thông minh",
-        "Báo cáo sơ kết, tổng kết Đề án 06", "Kiểm tra, đôn đốc triển khai Đề án 06"],
+    1: [
+        "Cung cấp dịch vụ công trực tuyến toàn trình thiết yếu",
+        "Số hóa hồ sơ, kết quả giải quyết TTHC",
+        "Tái cấu trúc quy trình TTHC liên thông",
+        "Đồng bộ hồ sơ lên Cổng Dịch vụ công quốc gia",
+    ],
+    2: [
+        "Sử dụng CCCD thay thẻ BHYT tại cơ sở khám chữa bệnh",
+        "Chi trả an sinh xã hội không dùng tiền mặt",
+        "Kết nối dữ liệu dân cư với hệ thống y tế",
+        "Triển khai hồ sơ sức khỏe điện tử",
+    ],
+    3: [
+        "Thu nhận hồ sơ định danh điện tử",
+        "Kích hoạt tài khoản định danh điện tử",
+        "Hướng dẫn người dân sử dụng ứng dụng VNeID",
+        "Cấp CCCD cho công dân từ đủ 14 tuổi",
+    ],
+    4: [
+        "Làm sạch dữ liệu chuyên ngành",
+        "Kết nối cơ sở dữ liệu chuyên ngành với CSDLQG về dân cư",
+        "Bảo đảm an toàn thông tin hệ thống",
+        "Xây dựng kho dữ liệu dùng chung của tỉnh",
+    ],
+    5: [
+        "Xây dựng Hệ thống thông tin báo cáo của tỉnh",
+        "Triển khai Trung tâm giám sát, điều hành thông minh",
+        "Báo cáo sơ kết, tổng kết Đề án 06",
+        "Kiểm tra, đôn đốc triển khai Đề án 06",
+    ],
 }
 
 
@@ -130,8 +158,12 @@ class Generator:
         com = com.reset_index(drop=True)
         weights = self.rng("commune-size").lognormal(0.0, 0.6, len(com))
         totals = com.assign(w=weights).groupby("legacy_province_code")["w"].transform("sum")
-        people = com["legacy_province_code"].map(
-            self.legacy.set_index("legacy_province_code")["population_2023_thousand"]) * 1000
+        people = (
+            com["legacy_province_code"].map(
+                self.legacy.set_index("legacy_province_code")["population_2023_thousand"]
+            )
+            * 1000
+        )
         com["population_2023"] = np.round(people * weights / totals).astype(np.int64)
         com["weight"] = weights / totals
         return com
@@ -186,8 +218,10 @@ class Generator:
         vol = self.volumes
         counts = np.round(vol * self.rate("online")).astype(np.int64)
         if (row := self._seed_row()) is not None:
-            for window, pct in ((SEED_REVIEW["baseline"], SEED_REVIEW["online_pct_baseline"]),
-                                (SEED_REVIEW["window"], SEED_REVIEW["online_pct_window"])):
+            for window, pct in (
+                (SEED_REVIEW["baseline"], SEED_REVIEW["online_pct_baseline"]),
+                (SEED_REVIEW["window"], SEED_REVIEW["online_pct_window"]),
+            ):
                 cols = self._cols(window)
                 if len(cols):
                     total = int(round(vol[row, cols].sum() * pct / 100))
@@ -223,8 +257,9 @@ class Generator:
         received = np.datetime64(month, "D") + rng.integers(0, days_in_month, n_rows)
         due = received + due_days[block["proc"]]
         late = rng.integers(1, 16, n_rows)
-        actual = np.where(block["on_time"], rng.integers(0, due_days[block["proc"]] + 1), 
-                          due_days[block["proc"]] + late)
+        actual = np.where(
+            block["on_time"], rng.integers(0, due_days[block["proc"]] + 1), due_days[block["proc"]] + late
+        )
         finished = received + actual
         end = np.datetime64(self.months[-1], "M") + 1
         pending = finished >= end.astype("datetime64[D]")
@@ -235,27 +270,33 @@ class Generator:
         current = np.vectorize(reference.crosswalk().get, otypes=[object])(legacy_codes)
         commune = self.communes["commune_code"].to_numpy(object)[block["commune"]]
         commune = np.where(block["level"] == 0, None, commune)
-        return pa.table({
-            "dossier_id": pa.array(ids, pa.string()),
-            "province_code": pa.array(current, pa.string()),
-            "legacy_province_code": pa.array(None if merged else legacy_codes, pa.string())
-            if not merged else pa.nulls(n_rows, pa.string()),
-            "commune_code": pa.array(commune, pa.string()),
-            "agency_level": pa.array(np.array(["province", "district", "commune"])[block["level"]]),
-            "procedure_code": pa.array(codes[block["proc"]]),
-            "received_on": pa.array(received.astype("datetime64[D]"), pa.date32()),
-            "channel": pa.array(np.array(["online", "in_person", "postal"])[block["channel"]]),
-            "full_online": pa.array(block["full_online"]),
-            "due_on": pa.array(due.astype("datetime64[D]"), pa.date32()),
-            "finished_on": pa.array(finished.astype("datetime64[D]"), pa.date32(), mask=pending),
-            "synced": pa.array(block["synced"]),
-            "fee_required": pa.array(fee_req),
-            "paid_online": pa.array(fee_req & block["paid"]),
-            "digitised": pa.array(block["digitised"]),
-            "e_result": pa.array(block["e_result"] & ~pending),
-            "rating": pa.array(np.array(["satisfied", "neutral", "dissatisfied"])[block["rating"]],
-                               pa.string(), mask=~rated),
-        })
+        return pa.table(
+            {
+                "dossier_id": pa.array(ids, pa.string()),
+                "province_code": pa.array(current, pa.string()),
+                "legacy_province_code": pa.array(None if merged else legacy_codes, pa.string())
+                if not merged
+                else pa.nulls(n_rows, pa.string()),
+                "commune_code": pa.array(commune, pa.string()),
+                "agency_level": pa.array(np.array(["province", "district", "commune"])[block["level"]]),
+                "procedure_code": pa.array(codes[block["proc"]]),
+                "received_on": pa.array(received.astype("datetime64[D]"), pa.date32()),
+                "channel": pa.array(np.array(["online", "in_person", "postal"])[block["channel"]]),
+                "full_online": pa.array(block["full_online"]),
+                "due_on": pa.array(due.astype("datetime64[D]"), pa.date32()),
+                "finished_on": pa.array(finished.astype("datetime64[D]"), pa.date32(), mask=pending),
+                "synced": pa.array(block["synced"]),
+                "fee_required": pa.array(fee_req),
+                "paid_online": pa.array(fee_req & block["paid"]),
+                "digitised": pa.array(block["digitised"]),
+                "e_result": pa.array(block["e_result"] & ~pending),
+                "rating": pa.array(
+                    np.array(["satisfied", "neutral", "dissatisfied"])[block["rating"]],
+                    pa.string(),
+                    mask=~rated,
+                ),
+            }
+        )
 
     def _dossier_block(self, rng, row, col, n, merged, popularity) -> dict[str, np.ndarray]:
         """The attributes of one legacy province's dossiers in one month, before dates."""
@@ -272,8 +313,9 @@ class Generator:
         synced = draw("synced")
         if self._seed_row() == row and col in self._cols(SEED_REVIEW["window"]):
             synced[:] = True
-        mine = np.flatnonzero(self.communes["legacy_province_code"].to_numpy()
-                              == self.legacy.at[row, "legacy_province_code"])
+        mine = np.flatnonzero(
+            self.communes["legacy_province_code"].to_numpy() == self.legacy.at[row, "legacy_province_code"]
+        )
         commune_w = self.communes["weight"].to_numpy()[mine]
         level_p = [0.35, 0.0, 0.65] if merged else [0.25, 0.45, 0.30]
         satisfied = self.rate("satisfied")[row, col]
@@ -323,27 +365,31 @@ class Generator:
         for col, month in enumerate(self.months):
             t = self.t[col]
             if month < REORGANISATION:
-                units = [(c, lc, np.array([i])) for i, (c, lc) in
-                         enumerate(zip(current_codes, legacy_codes, strict=True))]
+                units = [
+                    (c, lc, np.array([i]))
+                    for i, (c, lc) in enumerate(zip(current_codes, legacy_codes, strict=True))
+                ]
             else:
-                units = [(c, None, np.flatnonzero(current_codes == c))
-                         for c in sorted(set(current_codes))]
+                units = [(c, None, np.flatnonzero(current_codes == c)) for c in sorted(set(current_codes))]
             for current, legacy, rows in units:
                 first = {k: v[rows].min(axis=0) for k, v in th.items()}
-                level = np.where(first["full"] <= t, "full",
-                                 np.where(first["partial"] <= t, "partial", "none"))
+                level = np.where(
+                    first["full"] <= t, "full", np.where(first["partial"] <= t, "partial", "none")
+                )
                 parts.append((month, current, legacy, first["published"] <= t, level))
         n = N_PROCEDURES
-        return pa.table({
-            "month": pa.array(np.repeat([p[0] for p in parts], n), pa.date32()),
-            "province_code": pa.array(np.repeat([p[1] for p in parts], n), pa.string()),
-            "legacy_province_code": pa.array(np.repeat([p[2] for p in parts], n), pa.string()),
-            "procedure_code": pa.array(np.tile(codes, len(parts))),
-            "published": pa.array(np.concatenate([p[3] for p in parts])),
-            "online_level": pa.array(np.concatenate([p[4] for p in parts])),
-            "fee_required": pa.array(np.tile(fee, len(parts))),
-            "essential": pa.array(np.tile(np.arange(n) < N_ESSENTIAL, len(parts))),
-        })
+        return pa.table(
+            {
+                "month": pa.array(np.repeat([p[0] for p in parts], n), pa.date32()),
+                "province_code": pa.array(np.repeat([p[1] for p in parts], n), pa.string()),
+                "legacy_province_code": pa.array(np.repeat([p[2] for p in parts], n), pa.string()),
+                "procedure_code": pa.array(np.tile(codes, len(parts))),
+                "published": pa.array(np.concatenate([p[3] for p in parts])),
+                "online_level": pa.array(np.concatenate([p[4] for p in parts])),
+                "fee_required": pa.array(np.tile(fee, len(parts))),
+                "essential": pa.array(np.tile(np.arange(n) < N_ESSENTIAL, len(parts))),
+            }
+        )
 
     # ---- identification ---------------------------------------------------------------------
     def identification(self) -> pa.Table:
@@ -355,8 +401,11 @@ class Generator:
         population = np.round(com["population_2023"].to_numpy(float)[:, None] * growth).astype(np.int64)
         eligible_share = np.clip(rng.normal(0.775, 0.02, n_com), 0.7, 0.85)
         eligible = np.round(population * eligible_share[:, None]).astype(np.int64)
-        legacy_row = com["legacy_province_code"].map(
-            {c: i for i, c in enumerate(self.legacy["legacy_province_code"])}).to_numpy()
+        legacy_row = (
+            com["legacy_province_code"]
+            .map({c: i for i, c in enumerate(self.legacy["legacy_province_code"])})
+            .to_numpy()
+        )
         z = self.performance[legacy_row]
         noise = rng.lognormal(0, 0.15, (n_com, n_t))
         # monthly shape of card applications (cumulative share reached by 2026-10 is 1)
@@ -380,19 +429,21 @@ class Generator:
             "legacy_province_code": legacy.ravel(),
             "commune_code": np.repeat(com["commune_code"].to_numpy(object), n_t),
         }
-        return pa.table({
-            "month": pa.array(flat["month"], pa.date32()),
-            "province_code": pa.array(flat["province_code"], pa.string()),
-            "legacy_province_code": pa.array(flat["legacy_province_code"], pa.string()),
-            "commune_code": pa.array(flat["commune_code"], pa.string()),
-            "population": pa.array(population.ravel()),
-            "population_eligible": pa.array(eligible.ravel()),
-            "cccd_applications": pa.array(cards.ravel()),
-            "cccd_issued": pa.array(issued.ravel()),
-            "eid_applications": pa.array(eid.ravel()),
-            "eid_level2_applications": pa.array(level2.ravel()),
-            "eid_activated": pa.array(activated.ravel()),
-        })
+        return pa.table(
+            {
+                "month": pa.array(flat["month"], pa.date32()),
+                "province_code": pa.array(flat["province_code"], pa.string()),
+                "legacy_province_code": pa.array(flat["legacy_province_code"], pa.string()),
+                "commune_code": pa.array(flat["commune_code"], pa.string()),
+                "population": pa.array(population.ravel()),
+                "population_eligible": pa.array(eligible.ravel()),
+                "cccd_applications": pa.array(cards.ravel()),
+                "cccd_issued": pa.array(issued.ravel()),
+                "eid_applications": pa.array(eid.ravel()),
+                "eid_level2_applications": pa.array(level2.ravel()),
+                "eid_activated": pa.array(activated.ravel()),
+            }
+        )
 
     @staticmethod
     def _spread(totals: np.ndarray, shape: np.ndarray, caps: np.ndarray) -> np.ndarray:
@@ -407,14 +458,20 @@ class Generator:
         cols = np.arange(self._cols(SEED_REVIEW["window"])[-1] + 1)
         block = np.ix_(np.flatnonzero(rows), cols)
         target_cards = int(np.ceil(SEED_REVIEW["cccd_issued_total"] / 0.985))
-        cards[block] = self._reshape(allocate(target_cards, cards[block].ravel() + 1,
-                                              eligible[block].ravel()), cards[block])
-        issued[block] = self._reshape(allocate(SEED_REVIEW["cccd_issued_total"],
-                                               cards[block].ravel(), cards[block].ravel()), cards[block])
-        eid[block] = self._reshape(allocate(SEED_REVIEW["eid_applications_total"],
-                                            eid[block].ravel() + 1, eligible[block].ravel()), eid[block])
-        activated[block] = self._reshape(allocate(SEED_REVIEW["eid_activated_total"],
-                                                  eid[block].ravel(), eid[block].ravel()), eid[block])
+        cards[block] = self._reshape(
+            allocate(target_cards, cards[block].ravel() + 1, eligible[block].ravel()), cards[block]
+        )
+        issued[block] = self._reshape(
+            allocate(SEED_REVIEW["cccd_issued_total"], cards[block].ravel(), cards[block].ravel()),
+            cards[block],
+        )
+        eid[block] = self._reshape(
+            allocate(SEED_REVIEW["eid_applications_total"], eid[block].ravel() + 1, eligible[block].ravel()),
+            eid[block],
+        )
+        activated[block] = self._reshape(
+            allocate(SEED_REVIEW["eid_activated_total"], eid[block].ravel(), eid[block].ravel()), eid[block]
+        )
 
     @staticmethod
     def _reshape(values: np.ndarray, like: np.ndarray) -> np.ndarray:
@@ -439,7 +496,8 @@ class Generator:
         values = {
             "medical_facilities": facilities,
             "medical_facilities_accepting_cccd": np.minimum(
-                rng.binomial(facilities, accepting_share), facilities),
+                rng.binomial(facilities, accepting_share), facilities
+            ),
             "social_beneficiaries": beneficiaries,
             "social_beneficiaries_cashless": rng.binomial(beneficiaries, cashless_share),
             "records_specialised": records,
@@ -482,8 +540,10 @@ class Generator:
         end = np.datetime64(self.months[-1], "M") + 1
         last_day = end.astype("datetime64[D]") - 1
         legacy_codes = self.legacy["legacy_province_code"].tolist()
-        owners = [(reference.crosswalk()[c], c, self.performance[i], "2022-02-01", "2025-05-31", 40)
-                  for i, c in enumerate(legacy_codes)]
+        owners = [
+            (reference.crosswalk()[c], c, self.performance[i], "2022-02-01", "2025-05-31", 40)
+            for i, c in enumerate(legacy_codes)
+        ]
         for current in sorted({o[0] for o in owners}):
             z = float(np.mean([o[2] for o in owners if o[0] == current]))
             owners.append((current, None, z, "2025-07-01", "2026-09-30", 16))
@@ -500,36 +560,46 @@ class Generator:
                 done = day + int(rng.integers(5, max(6, int((deadline - day).astype(int)))))
                 if not on_time:
                     done = deadline + int(rng.integers(1, 120))
-                rows.append({
-                    "task_id": f"{legacy or current}-{'L' if legacy else 'C'}{i + 1:03d}",
-                    "province_code": current,
-                    "legacy_province_code": legacy,
-                    "group": group,
-                    "title": str(rng.choice(_TASK_TITLES[group])),
-                    "lead_unit": str(rng.choice(_LEAD_UNITS)),
-                    "assigned_on": day,
-                    "deadline": deadline,
-                    "completed_on": done if done <= last_day else None,
-                })
+                rows.append(
+                    {
+                        "task_id": f"{legacy or current}-{'L' if legacy else 'C'}{i + 1:03d}",
+                        "province_code": current,
+                        "legacy_province_code": legacy,
+                        "group": group,
+                        "title": str(rng.choice(_TASK_TITLES[group])),
+                        "lead_unit": str(rng.choice(_LEAD_UNITS)),
+                        "assigned_on": day,
+                        "deadline": deadline,
+                        "completed_on": done if done <= last_day else None,
+                    }
+                )
         cols = {k: [r[k] for r in rows] for k in rows[0]}
-        return pa.table({
-            "task_id": pa.array(cols["task_id"], pa.string()),
-            "province_code": pa.array(cols["province_code"], pa.string()),
-            "legacy_province_code": pa.array(cols["legacy_province_code"], pa.string()),
-            "group": pa.array(cols["group"], pa.int64()),
-            "title": pa.array(cols["title"], pa.string()),
-            "lead_unit": pa.array(cols["lead_unit"], pa.string()),
-            "assigned_on": pa.array(np.array(cols["assigned_on"], "datetime64[D]"), pa.date32()),
-            "deadline": pa.array(np.array(cols["deadline"], "datetime64[D]"), pa.date32()),
-            "completed_on": pa.array(
-                [None if d is None else d.astype("datetime64[D]").item() for d in cols["completed_on"]],
-                pa.date32()),
-        })
+        return pa.table(
+            {
+                "task_id": pa.array(cols["task_id"], pa.string()),
+                "province_code": pa.array(cols["province_code"], pa.string()),
+                "legacy_province_code": pa.array(cols["legacy_province_code"], pa.string()),
+                "group": pa.array(cols["group"], pa.int64()),
+                "title": pa.array(cols["title"], pa.string()),
+                "lead_unit": pa.array(cols["lead_unit"], pa.string()),
+                "assigned_on": pa.array(np.array(cols["assigned_on"], "datetime64[D]"), pa.date32()),
+                "deadline": pa.array(np.array(cols["deadline"], "datetime64[D]"), pa.date32()),
+                "completed_on": pa.array(
+                    [None if d is None else d.astype("datetime64[D]").item() for d in cols["completed_on"]],
+                    pa.date32(),
+                ),
+            }
+        )
 
 
-def write_sample(data_dir: Path | str, scale: float = 1.0, seed: int = DEFAULT_SEED,
-                 legacy_codes: list[str] | None = None, validate: bool = True,
-                 progress=None) -> dict[str, int]:
+def write_sample(
+    data_dir: Path | str,
+    scale: float = 1.0,
+    seed: int = DEFAULT_SEED,
+    legacy_codes: list[str] | None = None,
+    validate: bool = True,
+    progress=None,
+) -> dict[str, int]:
     """Generate the sample into `data_dir`/processed and return the rows written per table.
 
     Files are written into a staging folder and moved into place only when all of them are
@@ -554,14 +624,23 @@ def write_sample(data_dir: Path | str, scale: float = 1.0, seed: int = DEFAULT_S
             year = int(name.split("-")[1])
             mask = pa.compute.equal(pa.compute.year(procedures["month"]), year)
             _write(staging, "procedures", name, procedures.filter(mask), counts, validate)
-        for table, content in (("identification", gen.identification()),
-                               ("services", gen.services()), ("tasks", gen.tasks())):
-            _write(staging, table, "sample", content, counts, validate)
+        for table, content in (
+            ("identification", gen.identification()),
+            ("services", gen.services()),
+            ("tasks", gen.tasks()),
+        ):
+            _write(staging, table, "sample-all", content, counts, validate)
             if progress:
                 progress(table)
-        marker = {"synthetic": True, "generator": "helpers.sample", "seed": seed, "scale": scale,
-                  "legacy_provinces": legacy_codes or "all", "months": [
-                      f"{gen.months[0]:%Y-%m}", f"{gen.months[-1]:%Y-%m}"], "rows": counts}
+        marker = {
+            "synthetic": True,
+            "generator": "helpers.sample",
+            "seed": seed,
+            "scale": scale,
+            "legacy_provinces": legacy_codes or "all",
+            "months": [f"{gen.months[0]:%Y-%m}", f"{gen.months[-1]:%Y-%m}"],
+            "rows": counts,
+        }
         storage.write_text_atomic(staging / MARKER, json.dumps(marker, indent=2) + "\n")
         _publish(staging, processed)
     finally:
@@ -585,12 +664,21 @@ def _write(staging: Path, table: str, name: str, content: pa.Table, counts: dict
 
 
 def _refuse_mixing_with_user_data(processed: Path) -> None:
-    own = [p for t in storage.TABLES for p in (processed / t).glob("*.parquet")
-           if not p.name.startswith("sample-")] if processed.is_dir() else []
+    own = (
+        [
+            p
+            for t in storage.TABLES
+            for p in (processed / t).glob("*.parquet")
+            if not p.name.startswith("sample-")
+        ]
+        if processed.is_dir()
+        else []
+    )
     if own:
         raise InputError(
             f"{processed} holds data that is not the sample ({own[0]} and {len(own) - 1} more): "
-            "generate the sample into another folder with --data-dir")
+            "generate the sample into another folder with --data-dir"
+        )
 
 
 def _publish(staging: Path, processed: Path) -> None:

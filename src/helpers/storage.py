@@ -61,8 +61,14 @@ def write_text_atomic(target: Path, text: str) -> None:
 def write_parquet(table: pa.Table, target: Path) -> None:
     """Write one Parquet file atomically, with settings that give the same bytes every time."""
     with atomic_path(target) as tmp:
-        pq.write_table(table, tmp, compression="zstd", store_schema=False,
-                       write_statistics=True, row_group_size=1_000_000)
+        pq.write_table(
+            table,
+            tmp,
+            compression="zstd",
+            store_schema=False,
+            write_statistics=True,
+            row_group_size=1_000_000,
+        )
 
 
 def read_table(data_dir: Path | str, table: str) -> pa.Table:

@@ -28,9 +28,7 @@ class Unit:
     @property
     def selector(self) -> str:
         """The canonical selector, also the report's file name."""
-        return {"country": "VN", "legacy_province": f"legacy/{self.code}"}.get(
-            self.level, self.code
-        )
+        return {"country": "VN", "legacy_province": f"legacy/{self.code}"}.get(self.level, self.code)
 
     @property
     def boundaries(self) -> Literal["current", "legacy"]:

@@ -42,8 +42,11 @@ def _rule(columns: list[str], predicate, error: str) -> pa.Check:
 
 
 def _not_after(earlier: str, later: str) -> pa.Check:
-    return _rule([later], lambda df: df[later].isna() | df[earlier].isna() | (df[later] >= df[earlier]),
-                 f"{later} is before {earlier}")
+    return _rule(
+        [later],
+        lambda df: df[later].isna() | df[earlier].isna() | (df[later] >= df[earlier]),
+        f"{later} is before {earlier}",
+    )
 
 
 def _at_most(part: str, whole: str) -> pa.Check:
@@ -54,8 +57,9 @@ def _legacy_matches_current() -> pa.Check:
     cw = reference.crosswalk()
     return _rule(
         ["legacy_province_code"],
-        lambda df: df["legacy_province_code"].isna()
-        | (df["legacy_province_code"].map(cw) == df["province_code"]),
+        lambda df: (
+            df["legacy_province_code"].isna() | (df["legacy_province_code"].map(cw) == df["province_code"])
+        ),
         "legacy province is not part of province_code (Resolution 202/2025/QH15 crosswalk)",
     )
 
@@ -79,8 +83,9 @@ def _legacy_before_reorganisation(date_col: str) -> pa.Check:
 
 
 def _not_future(col: str) -> pa.Check:
-    return _rule([col], lambda df: df[col].isna() | (df[col] <= pd.Timestamp(date.today())),
-                 f"{col} is in the future")
+    return _rule(
+        [col], lambda df: df[col].isna() | (df[col] <= pd.Timestamp(date.today())), f"{col} is in the future"
+    )
 
 
 def _place_columns(nullable_commune: bool) -> dict[str, pa.Column]:
@@ -112,8 +117,9 @@ def _schemas() -> dict[str, pa.DataFrameSchema]:
                 "paid_online": _BOOL,
                 "digitised": _BOOL,
                 "e_result": _BOOL,
-                "rating": pa.Column(str, pa.Check.isin(["satisfied", "neutral", "dissatisfied"]),
-                                    nullable=True),
+                "rating": pa.Column(
+                    str, pa.Check.isin(["satisfied", "neutral", "dissatisfied"]), nullable=True
+                ),
             },
             checks=[
                 _legacy_matches_current(),
@@ -123,12 +129,21 @@ def _schemas() -> dict[str, pa.DataFrameSchema]:
                 _not_after("received_on", "finished_on"),
                 _not_future("received_on"),
                 _not_future("finished_on"),
-                _rule(["full_online"], lambda df: ~df["full_online"] | (df["channel"] == "online"),
-                      "full_online is true but channel is not online"),
-                _rule(["paid_online"], lambda df: ~df["paid_online"] | df["fee_required"],
-                      "paid_online is true but fee_required is false"),
-                _rule(["rating"], lambda df: df["rating"].isna() | df["finished_on"].notna(),
-                      "rated but not finished"),
+                _rule(
+                    ["full_online"],
+                    lambda df: ~df["full_online"] | (df["channel"] == "online"),
+                    "full_online is true but channel is not online",
+                ),
+                _rule(
+                    ["paid_online"],
+                    lambda df: ~df["paid_online"] | df["fee_required"],
+                    "paid_online is true but fee_required is false",
+                ),
+                _rule(
+                    ["rating"],
+                    lambda df: df["rating"].isna() | df["finished_on"].notna(),
+                    "rated but not finished",
+                ),
             ],
             strict=True,
             ordered=False,
@@ -143,8 +158,7 @@ def _schemas() -> dict[str, pa.DataFrameSchema]:
                 "fee_required": _BOOL,
                 "essential": _BOOL,
             },
-            checks=[_legacy_matches_current(), _legacy_before_reorganisation("month"),
-                    _not_future("month")],
+            checks=[_legacy_matches_current(), _legacy_before_reorganisation("month"), _not_future("month")],
             unique=["month", "province_code", "legacy_province_code", "procedure_code"],
             strict=True,
         ),
@@ -152,13 +166,24 @@ def _schemas() -> dict[str, pa.DataFrameSchema]:
             {
                 "month": _month_start(),
                 **places,
-                **{c: _count() for c in (
-                    "population", "population_eligible", "cccd_applications", "cccd_issued",
-                    "eid_applications", "eid_level2_applications", "eid_activated")},
+                **{
+                    c: _count()
+                    for c in (
+                        "population",
+                        "population_eligible",
+                        "cccd_applications",
+                        "cccd_issued",
+                        "eid_applications",
+                        "eid_level2_applications",
+                        "eid_activated",
+                    )
+                },
             },
             checks=[
-                _legacy_matches_current(), _commune_in_province(),
-                _legacy_before_reorganisation("month"), _not_future("month"),
+                _legacy_matches_current(),
+                _commune_in_province(),
+                _legacy_before_reorganisation("month"),
+                _not_future("month"),
                 _at_most("population_eligible", "population"),
                 _at_most("cccd_applications", "population_eligible"),
                 _at_most("eid_applications", "population_eligible"),
@@ -171,13 +196,21 @@ def _schemas() -> dict[str, pa.DataFrameSchema]:
             {
                 "month": _month_start(),
                 **province_places,
-                **{c: _count() for c in (
-                    "medical_facilities", "medical_facilities_accepting_cccd",
-                    "social_beneficiaries", "social_beneficiaries_cashless",
-                    "records_specialised", "records_cleaned")},
+                **{
+                    c: _count()
+                    for c in (
+                        "medical_facilities",
+                        "medical_facilities_accepting_cccd",
+                        "social_beneficiaries",
+                        "social_beneficiaries_cashless",
+                        "records_specialised",
+                        "records_cleaned",
+                    )
+                },
             },
             checks=[
-                _legacy_matches_current(), _legacy_before_reorganisation("month"),
+                _legacy_matches_current(),
+                _legacy_before_reorganisation("month"),
                 _not_future("month"),
                 _at_most("medical_facilities_accepting_cccd", "medical_facilities"),
                 _at_most("social_beneficiaries_cashless", "social_beneficiaries"),
@@ -273,7 +306,7 @@ def _problems_from(table: str, cases: pd.DataFrame, sch: pa.DataFrameSchema) -> 
 def _reason(check: str, value: object) -> str:
     """A reader's wording of pandera's built-in check names."""
     if check.startswith("isin("):
-        allowed = check[len("isin(["):-2].replace("'", "").split(", ")
+        allowed = check[len("isin([") : -2].replace("'", "").split(", ")
         if len(allowed) > 10:
             return "unknown code: not in the reference list"
         return f"not one of {', '.join(allowed)}"
