@@ -7,6 +7,7 @@ input data (every problem listed).
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from pathlib import Path
@@ -44,6 +45,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sample.add_argument("--seed", type=int, default=None, help="random seed (default 6)")
     sample.set_defaults(func=cmd_sample)
+
+    mart = sub.add_parser("mart", parents=[common],
+                          help="build DATA_DIR/mart from DATA_DIR/processed (skipped when unchanged)")
+    mart.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    mart.set_defaults(func=cmd_mart)
+
+    ind = sub.add_parser("indicators", parents=[common],
+                         help="every indicator for units and a period, against a baseline")
+    ind.add_argument("--unit", action="append", required=True,
+                     help="44, quang-tri, legacy/45, legacy/quang-tri, VN (repeatable)")
+    ind.add_argument("--period", required=True, help="2024, 2024-Q3, 2024-07, 2022..2023, ...")
+    ind.add_argument("--baseline", default=None, help="a period or 'previous' (default 2021)")
+    ind.add_argument("--level", choices=["province", "commune"], default="province")
+    ind.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    ind.add_argument("--lang", choices=["vi", "en"], default="vi")
+    ind.set_defaults(func=cmd_indicators)
     return parser
 
 
@@ -71,7 +88,44 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mart(args: argparse.Namespace) -> int:
+    from helpers.mart import build_mart, mart_dir
+
+    started = time.perf_counter()
+    marker = build_mart(args.data_dir, force=args.force)
+    where = mart_dir(args.data_dir)
+    if marker["skipped"]:
+        print(f"Mart in {where}/ is up to date: its inputs have not changed (use --force to rebuild).")
+        return 0
+    print(f"Mart built in {where}/ in {time.perf_counter() - started:.1f} s:")
+    for block, rows in marker["rows"].items():
+        print(f"  {block:<15} {rows:>10,} rows")
+    for table in marker["missing_tables"]:
+        print(f"  {table:<15} missing: its indicators will show no data")
+    return 0
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from helpers.indicators import review
+    from helpers.report_tables import to_json, to_text
+
+    frames = [review(u, args.period, args.baseline, level=args.level, data_dir=args.data_dir,
+                     lang=args.lang) for u in args.unit]
+    table = pd.concat(frames, ignore_index=True)
+    if args.format == "json":
+        print(to_json(table))
+    elif args.format == "csv":
+        print(table.to_csv(index=False, lineterminator="\n"), end="")
+    else:
+        print(to_text(table, args.lang))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    if hasattr(signal, "SIGPIPE") and argv is None:
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `p06 ... | head` ends quietly
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
