@@ -46,15 +46,21 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=None, help="random seed (default 6)")
     sample.set_defaults(func=cmd_sample)
 
-    mart = sub.add_parser("mart", parents=[common],
-                          help="build DATA_DIR/mart from DATA_DIR/processed (skipped when unchanged)")
+    mart = sub.add_parser(
+        "mart", parents=[common], help="build DATA_DIR/mart from DATA_DIR/processed (skipped when unchanged)"
+    )
     mart.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     mart.set_defaults(func=cmd_mart)
 
-    ind = sub.add_parser("indicators", parents=[common],
-                         help="every indicator for units and a period, against a baseline")
-    ind.add_argument("--unit", action="append", required=True,
-                     help="44, quang-tri, legacy/45, legacy/quang-tri, VN (repeatable)")
+    ind = sub.add_parser(
+        "indicators", parents=[common], help="every indicator for units and a period, against a baseline"
+    )
+    ind.add_argument(
+        "--unit",
+        action="append",
+        required=True,
+        help="44, quang-tri, legacy/45, legacy/quang-tri, VN (repeatable)",
+    )
     ind.add_argument("--period", required=True, help="2024, 2024-Q3, 2024-07, 2022..2023, ...")
     ind.add_argument("--baseline", default=None, help="a period or 'previous' (default 2021)")
     ind.add_argument("--level", choices=["province", "commune"], default="province")
@@ -111,8 +117,10 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     from helpers.indicators import review
     from helpers.report_tables import to_json, to_text
 
-    frames = [review(u, args.period, args.baseline, level=args.level, data_dir=args.data_dir,
-                     lang=args.lang) for u in args.unit]
+    frames = [
+        review(u, args.period, args.baseline, level=args.level, data_dir=args.data_dir, lang=args.lang)
+        for u in args.unit
+    ]
     table = pd.concat(frames, ignore_index=True)
     if args.format == "json":
         print(to_json(table))

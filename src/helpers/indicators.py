@@ -42,14 +42,16 @@ def specs() -> list[Spec]:
     out = []
     for ind in reference.catalog()["indicators"]:
         num, den = ind.get("numerator"), ind.get("denominator")
-        out.append(Spec(
-            id=ind["id"],
-            block=ind["table"] if num else None,
-            numerator=(num["column"], num["over"]) if num else None,
-            denominator=(den["column"], den["over"]) if den else None,
-            unit=ind["unit"],
-            direction=ind["direction"],
-        ))
+        out.append(
+            Spec(
+                id=ind["id"],
+                block=ind["table"] if num else None,
+                numerator=(num["column"], num["over"]) if num else None,
+                denominator=(den["column"], den["over"]) if den else None,
+                unit=ind["unit"],
+                direction=ind["direction"],
+            )
+        )
     return out
 
 
@@ -60,26 +62,37 @@ def _window_sql(column: str, window: str, period: Period) -> str:
         "last_month": f"month = {end}",
         "to_date": f"month <= {end}",
     }[window]
-    return f"coalesce(sum({column}) FILTER (WHERE {condition}), 0) AS \"{column}@{window}\""
+    return f'coalesce(sum({column}) FILTER (WHERE {condition}), 0) AS "{column}@{window}"'
 
 
-def block_sums(data_dir: Path | str, block: str, level: str, period: Period,
-               units: list[str]) -> pd.DataFrame:
-    """Sums of the block's columns over each window of `period`, one row per unit."""
-    needed = sorted({part for s in specs() if s.block == block
-                     for part in (s.numerator, s.denominator) if part})
+def block_sums(
+    data_dir: Path | str, block: str, level: str, period: Period, units: list[str]
+) -> pd.DataFrame:
+    """Sums of the block's columns over each window of `period`, one row per unit.
+
+    A unit with no row at all in the block up to the end of the period gets missing
+    values (its data is absent), not zeros.
+    """
+    needed = sorted(
+        {part for s in specs() if s.block == block for part in (s.numerator, s.denominator) if part}
+    )
     path = block_path(data_dir, block)
     select = ", ".join(_window_sql(col, win, period) for col, win in needed)
-    frame = duckdb.execute(
-        f"SELECT unit_code, {select} FROM read_parquet(?) "
-        f"WHERE level = ? AND month <= ? GROUP BY unit_code",
-        [str(path), level, period.end],
-    ).df().set_index("unit_code")
-    return frame.reindex(units).fillna(0)
+    frame = (
+        duckdb.execute(
+            f"SELECT unit_code, {select} FROM read_parquet(?) "
+            f"WHERE level = ? AND month <= ? GROUP BY unit_code",
+            [str(path), level, period.end],
+        )
+        .df()
+        .set_index("unit_code")
+    )
+    return frame.reindex(units)
 
 
-def compute(data_dir: Path | str, level: str, period: Period, units: list[str],
-            blocks: list[str]) -> pd.DataFrame:
+def compute(
+    data_dir: Path | str, level: str, period: Period, units: list[str], blocks: list[str]
+) -> pd.DataFrame:
     """Numerator, denominator and value of every indicator for every unit.
 
     Long format: unit_code, indicator, numerator, denominator, value. An indicator whose
@@ -95,11 +108,23 @@ def compute(data_dir: Path | str, level: str, period: Period, units: list[str],
             num = den = pd.Series(np.nan, index=units)
         else:
             num = frame[f"{spec.numerator[0]}@{spec.numerator[1]}"].astype(float)
-            den = (frame[f"{spec.denominator[0]}@{spec.denominator[1]}"].astype(float)
-                   if spec.denominator else pd.Series(np.nan, index=units))
+            den = (
+                frame[f"{spec.denominator[0]}@{spec.denominator[1]}"].astype(float)
+                if spec.denominator
+                else pd.Series(np.nan, index=units)
+            )
         value = ratio(num, den) if spec.denominator else num
-        rows.append(pd.DataFrame({"unit_code": units, "indicator": spec.id, "numerator": num.values,
-                                  "denominator": den.values, "value": value.values}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "unit_code": units,
+                    "indicator": spec.id,
+                    "numerator": num.values,
+                    "denominator": den.values,
+                    "value": value.values,
+                }
+            )
+        )
     long = pd.concat(rows, ignore_index=True)
     scores = score_766(long)
     return pd.concat([long, scores], ignore_index=True)
@@ -126,9 +151,15 @@ def score_766(long: pd.DataFrame) -> pd.DataFrame:
         earned += scored.fillna(0.0)
         covered += np.where(pct.notna(), part["points"], 0.0)
     value = earned.where(covered > 0)
-    return pd.DataFrame({"unit_code": values.index, "indicator": "score_766",
-                         "numerator": earned.values, "denominator": covered.values,
-                         "value": value.values})
+    return pd.DataFrame(
+        {
+            "unit_code": values.index,
+            "indicator": "score_766",
+            "numerator": earned.values,
+            "denominator": covered.values,
+            "value": value.values,
+        }
+    )
 
 
 def part_score(pct: pd.Series, points: float, threshold: float | None) -> pd.Series:
@@ -145,17 +176,26 @@ def score_parts() -> list[dict]:
     out = []
     for group in reference.catalog()["score_766"]:
         for part in group["parts"]:
-            out.append({
-                "group": group["group"], "group_vi": group["name_vi"], "group_en": group["name_en"],
-                "part": part["id"], "indicator": part.get("indicator"), "points": part["points"],
-                "threshold": part.get("threshold"), "measured": part.get("measured", True),
-                "assumption": part.get("assumption", False),
-                "why_vi": part.get("why_vi"), "why_en": part.get("why_en"),
-            })
+            out.append(
+                {
+                    "group": group["group"],
+                    "group_vi": group["name_vi"],
+                    "group_en": group["name_en"],
+                    "part": part["id"],
+                    "indicator": part.get("indicator"),
+                    "points": part["points"],
+                    "threshold": part.get("threshold"),
+                    "measured": part.get("measured", True),
+                    "assumption": part.get("assumption", False),
+                    "why_vi": part.get("why_vi"),
+                    "why_en": part.get("why_en"),
+                }
+            )
     return out
 
 
 # ---- reviews --------------------------------------------------------------------------------
+
 
 def peers_of(unit: Unit, level: str) -> tuple[str, list[str], list[str]]:
     """(mart level, units reported, peers ranked among) for a unit and an output level."""
@@ -169,8 +209,7 @@ def peers_of(unit: Unit, level: str) -> tuple[str, list[str], list[str]]:
             codes = com["commune_code"].tolist()
         else:
             province = com.loc[com["commune_code"] == unit.code, "province_code"].iloc[0]
-            return "commune", [unit.code], com.loc[
-                com["province_code"] == province, "commune_code"].tolist()
+            return "commune", [unit.code], com.loc[com["province_code"] == province, "commune_code"].tolist()
         return "commune", codes, codes
     if level != "province":
         raise InputError(f"invalid level {level!r}: expected province or commune")
@@ -183,8 +222,14 @@ def peers_of(unit: Unit, level: str) -> tuple[str, list[str], list[str]]:
     return peers_of(unit, "commune")
 
 
-def review(unit: str | Unit, period: str | Period, baseline: str | Period | None = None,
-           level: str = "province", data_dir: Path | str = "data", lang: str = "vi") -> pd.DataFrame:
+def review(
+    unit: str | Unit,
+    period: str | Period,
+    baseline: str | Period | None = None,
+    level: str = "province",
+    data_dir: Path | str = "data",
+    lang: str = "vi",
+) -> pd.DataFrame:
     """Every indicator for a unit (or each commune of it) over a period, against a baseline.
 
     One row per unit and indicator: value, numerator, denominator, target for the period's
@@ -198,13 +243,14 @@ def review(unit: str | Unit, period: str | Period, baseline: str | Period | None
     check_unit_period(unit, base)
     marker = ensure_mart(data_dir)
     mart_level, shown, peers = peers_of(unit, level)
-    blocks = [b for b in marker["blocks"]
-              if mart_level != "commune" or BLOCKS_BY_NAME[b].has_commune]
+    blocks = [b for b in marker["blocks"] if mart_level != "commune" or BLOCKS_BY_NAME[b].has_commune]
     now = compute(data_dir, mart_level, period, peers, blocks)
     then = compute(data_dir, mart_level, base, shown, blocks)
     out = now[now["unit_code"].isin(shown)].merge(
         then[["unit_code", "indicator", "value"]].rename(columns={"value": "baseline_value"}),
-        on=["unit_code", "indicator"], how="left")
+        on=["unit_code", "indicator"],
+        how="left",
+    )
     out = out.merge(_ranks(now), on=["unit_code", "indicator"], how="left")
     out = _add_targets(out, period)
     out = _add_changes(out)
@@ -213,21 +259,43 @@ def review(unit: str | Unit, period: str | Period, baseline: str | Period | None
     out["name"] = out["indicator"].map(cat[f"name_{lang}"])
     out["unit_of_measure"] = out["indicator"].map(cat["unit"])
     out["group"] = out["indicator"].map(cat["group"]).astype(int)
-    out["unit"] = [Unit(mart_level, c).selector if mart_level != "country" else "VN"
-                   for c in out["unit_code"]]
-    out["unit_name"] = [name(Unit(mart_level, c), lang) if mart_level != "country"
-                        else name(COUNTRY, lang) for c in out["unit_code"]]
+    out["unit"] = [
+        Unit(mart_level, c).selector if mart_level != "country" else "VN" for c in out["unit_code"]
+    ]
+    out["unit_name"] = [
+        name(Unit(mart_level, c), lang) if mart_level != "country" else name(COUNTRY, lang)
+        for c in out["unit_code"]
+    ]
     out["period"] = str(period)
     out["baseline"] = str(base)
     order = {s.id: i for i, s in enumerate(specs())}
-    out = out.sort_values(["unit_code", "indicator"], key=lambda s: s.map(order)
-                          if s.name == "indicator" else s, kind="stable")
+    out = out.sort_values(
+        ["unit_code", "indicator"], key=lambda s: s.map(order) if s.name == "indicator" else s, kind="stable"
+    )
     return out[COLUMNS].reset_index(drop=True)
 
 
-COLUMNS = ["unit", "unit_name", "period", "indicator", "group", "name", "unit_of_measure",
-           "value", "numerator", "denominator", "target", "status", "baseline", "baseline_value",
-           "change_pp", "change_rel_pct", "rank", "of", "note"]
+COLUMNS = [
+    "unit",
+    "unit_name",
+    "period",
+    "indicator",
+    "group",
+    "name",
+    "unit_of_measure",
+    "value",
+    "numerator",
+    "denominator",
+    "target",
+    "status",
+    "baseline",
+    "baseline_value",
+    "change_pp",
+    "change_rel_pct",
+    "rank",
+    "of",
+    "note",
+]
 
 
 def _ranks(now: pd.DataFrame) -> pd.DataFrame:
@@ -239,10 +307,16 @@ def _ranks(now: pd.DataFrame) -> pd.DataFrame:
         ascending = direction[indicator] == "lower"
         rank = valued["value"].rank(method="min", ascending=ascending)
         of = len(valued)
-        parts.append(pd.DataFrame({
-            "unit_code": group["unit_code"], "indicator": indicator,
-            "rank": rank.reindex(group.index).astype("Int64") if of > 1 else pd.NA,
-            "of": of if of > 1 else pd.NA}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "unit_code": group["unit_code"],
+                    "indicator": indicator,
+                    "rank": rank.reindex(group.index).astype("Int64") if of > 1 else pd.NA,
+                    "of": of if of > 1 else pd.NA,
+                }
+            )
+        )
     ranks = pd.concat(parts, ignore_index=True)
     ranks["of"] = ranks["of"].astype("Int64")
     ranks["rank"] = ranks["rank"].astype("Int64")
@@ -256,8 +330,8 @@ def _add_targets(out: pd.DataFrame, period: Period) -> pd.DataFrame:
     direction = out["indicator"].map({s.id: s.direction for s in specs()})
     met = np.where(direction == "lower", out["value"] <= out["target"], out["value"] >= out["target"])
     out["status"] = np.select(
-        [out["value"].isna(), out["target"].isna(), met],
-        ["no_data", "no_target", "achieved"], "not_achieved")
+        [out["value"].isna(), out["target"].isna(), met], ["no_data", "no_target", "achieved"], "not_achieved"
+    )
     return out
 
 
@@ -280,8 +354,11 @@ def _notes(out: pd.DataFrame, marker: dict, mart_level: str, lang: str) -> list[
         if row.indicator == "score_766":
             note = _score_note(row.denominator, lang)
         elif table[row.indicator] in missing:
-            note = (f"thiếu bảng {table[row.indicator]}" if lang == "vi"
-                    else f"missing table: {table[row.indicator]}")
+            note = (
+                f"thiếu bảng {table[row.indicator]}"
+                if lang == "vi"
+                else f"missing table: {table[row.indicator]}"
+            )
         elif mart_level == "commune" and not BLOCKS_BY_NAME[table[row.indicator]].has_commune:
             note = "không có số liệu cấp xã" if lang == "vi" else "not available at commune level"
         elif pd.isna(row.value):
@@ -299,8 +376,9 @@ def _score_note(covered: float, lang: str) -> str:
     return f"covers {pts} of 100 points; not measured: {names}"
 
 
-def score_breakdown(unit: str | Unit, period: str | Period, data_dir: Path | str = "data",
-                    lang: str = "vi") -> pd.DataFrame:
+def score_breakdown(
+    unit: str | Unit, period: str | Period, data_dir: Path | str = "data", lang: str = "vi"
+) -> pd.DataFrame:
     """The Decision 766 parts for one unit: points, threshold, indicator value, points earned,
     and why a part is not measured."""
     table = review(unit, period, data_dir=data_dir, lang=lang)
@@ -309,10 +387,17 @@ def score_breakdown(unit: str | Unit, period: str | Period, data_dir: Path | str
     for part in score_parts():
         pct = values.get(part["indicator"], np.nan) if part["measured"] else np.nan
         earned = float(part_score(pd.Series([pct]), part["points"], part["threshold"]).iloc[0])
-        rows.append({"group": part[f"group_{lang}"], "part": part["part"],
-                     "indicator": part["indicator"], "points": part["points"],
-                     "threshold": part["threshold"], "value": pct,
-                     "score": earned if part["measured"] and not np.isnan(pct) else np.nan,
-                     "measured": part["measured"] and not np.isnan(pct),
-                     "why": part[f"why_{lang}"]})
+        rows.append(
+            {
+                "group": part[f"group_{lang}"],
+                "part": part["part"],
+                "indicator": part["indicator"],
+                "points": part["points"],
+                "threshold": part["threshold"],
+                "value": pct,
+                "score": earned if part["measured"] and not np.isnan(pct) else np.nan,
+                "measured": part["measured"] and not np.isnan(pct),
+                "why": part[f"why_{lang}"],
+            }
+        )
     return pd.DataFrame(rows)

@@ -113,18 +113,62 @@ _TASKS = """
 """
 
 BLOCKS = (
-    Block("dossiers", "dossiers", _DOSSIER_FLOWS,
-          ("received", "synced", "online", "full_online", "fee_required", "paid_online",
-           "digitised", "finished", "finished_on_time", "e_result", "rated", "satisfied"), True),
-    Block("procedures", "procedures", _PROCEDURE_STOCKS,
-          ("procedures", "published", "online", "full_online", "essential", "essential_online"),
-          False),
-    Block("identification", "identification", _IDENTIFICATION,
-          ("population", "population_eligible", "cccd_applications", "cccd_issued",
-           "eid_applications", "eid_level2_applications", "eid_activated"), True),
-    Block("services", "services", _SERVICES,
-          ("medical_facilities", "medical_facilities_accepting_cccd", "social_beneficiaries",
-           "social_beneficiaries_cashless", "records_specialised", "records_cleaned"), False),
+    Block(
+        "dossiers",
+        "dossiers",
+        _DOSSIER_FLOWS,
+        (
+            "received",
+            "synced",
+            "online",
+            "full_online",
+            "fee_required",
+            "paid_online",
+            "digitised",
+            "finished",
+            "finished_on_time",
+            "e_result",
+            "rated",
+            "satisfied",
+        ),
+        True,
+    ),
+    Block(
+        "procedures",
+        "procedures",
+        _PROCEDURE_STOCKS,
+        ("procedures", "published", "online", "full_online", "essential", "essential_online"),
+        False,
+    ),
+    Block(
+        "identification",
+        "identification",
+        _IDENTIFICATION,
+        (
+            "population",
+            "population_eligible",
+            "cccd_applications",
+            "cccd_issued",
+            "eid_applications",
+            "eid_level2_applications",
+            "eid_activated",
+        ),
+        True,
+    ),
+    Block(
+        "services",
+        "services",
+        _SERVICES,
+        (
+            "medical_facilities",
+            "medical_facilities_accepting_cccd",
+            "social_beneficiaries",
+            "social_beneficiaries_cashless",
+            "records_specialised",
+            "records_cleaned",
+        ),
+        False,
+    ),
     Block("tasks", "tasks", _TASKS, ("tasks_due", "tasks_due_on_time", "tasks_overdue"), False),
 )
 BLOCKS_BY_NAME = {b.name: b for b in BLOCKS}
@@ -142,8 +186,10 @@ def _levels_sql(block: Block) -> str:
     """Sum the block's monthly counts at every level with one GROUPING SETS query."""
     sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in block.measures)
     sets = ["(month, province_code)", "(month, legacy_province_code)", "(month)"]
-    level = ["WHEN GROUPING(province_code) = 0 THEN 'province'",
-             "WHEN GROUPING(legacy_province_code) = 0 THEN 'legacy_province'"]
+    level = [
+        "WHEN GROUPING(province_code) = 0 THEN 'province'",
+        "WHEN GROUPING(legacy_province_code) = 0 THEN 'legacy_province'",
+    ]
     code = "coalesce(province_code, legacy_province_code, 'VN')"
     keep = "(GROUPING(legacy_province_code) = 1 OR legacy_province_code IS NOT NULL)"
     if block.has_commune:
@@ -153,10 +199,10 @@ def _levels_sql(block: Block) -> str:
         keep += " AND (GROUPING(commune_code) = 1 OR commune_code IS NOT NULL)"
     return f"""
         WITH rows AS ({block.sql})
-        SELECT CASE {' '.join(level)} ELSE 'country' END AS level, {code} AS unit_code,
+        SELECT CASE {" ".join(level)} ELSE 'country' END AS level, {code} AS unit_code,
                month, {sums}
         FROM rows
-        GROUP BY GROUPING SETS ({', '.join(sets)})
+        GROUP BY GROUPING SETS ({", ".join(sets)})
         HAVING {keep}
         ORDER BY level, unit_code, month
     """
@@ -183,8 +229,11 @@ def fingerprint(data_dir: Path | str) -> dict[str, str]:
 
 def file_stats(data_dir: Path | str) -> dict[str, list[int]]:
     """Size and modification time of every canonical file: a cheap staleness check."""
-    return {f"{t}/{p.name}": [p.stat().st_size, p.stat().st_mtime_ns]
-            for t in storage.TABLES for p in storage.table_files(data_dir, t)}
+    return {
+        f"{t}/{p.name}": [p.stat().st_size, p.stat().st_mtime_ns]
+        for t in storage.TABLES
+        for p in storage.table_files(data_dir, t)
+    }
 
 
 def read_marker(data_dir: Path | str) -> dict | None:
@@ -200,12 +249,18 @@ def build_mart(data_dir: Path | str, force: bool = False) -> dict:
     """
     present = storage.available_tables(data_dir)
     if not present:
-        raise InputError(f"no canonical tables in {storage.processed_dir(data_dir)}: "
-                         "run `p06 sample` or `p06 ingest` first")
+        raise InputError(
+            f"no canonical tables in {storage.processed_dir(data_dir)}: "
+            "run `p06 sample` or `p06 ingest` first"
+        )
     prints = fingerprint(data_dir)
     old = read_marker(data_dir)
-    if not force and old and old.get("inputs") == prints and all(
-            block_path(data_dir, b).exists() for b in old["blocks"]):
+    if (
+        not force
+        and old
+        and old.get("inputs") == prints
+        and all(block_path(data_dir, b).exists() for b in old["blocks"])
+    ):
         _write_stats(data_dir)
         return {**old, "skipped": True}
     out = mart_dir(data_dir)
@@ -221,14 +276,21 @@ def build_mart(data_dir: Path | str, force: bool = False) -> dict:
             files = _sql_list(storage.table_files(data_dir, block.source))
             con.execute(f"CREATE OR REPLACE TEMP VIEW src AS SELECT * FROM read_parquet({files})")
             with storage.atomic_path(target) as tmp:
-                con.execute(f"COPY ({_levels_sql(block)}) TO {_sql_list([tmp])[1:-1]} "
-                            "(FORMAT parquet, COMPRESSION zstd)")
-            rows[block.name] = con.execute(
-                "SELECT count(*) FROM read_parquet(?)", [str(target)]).fetchone()[0]
+                con.execute(
+                    f"COPY ({_levels_sql(block)}) TO {_sql_list([tmp])[1:-1]} "
+                    "(FORMAT parquet, COMPRESSION zstd)"
+                )
+            rows[block.name] = con.execute("SELECT count(*) FROM read_parquet(?)", [str(target)]).fetchone()[
+                0
+            ]
     finally:
         con.close()
-    marker = {"inputs": prints, "blocks": sorted(rows), "rows": rows,
-              "missing_tables": [t for t in storage.TABLES if t not in present]}
+    marker = {
+        "inputs": prints,
+        "blocks": sorted(rows),
+        "rows": rows,
+        "missing_tables": [t for t in storage.TABLES if t not in present],
+    }
     storage.write_text_atomic(out / MARKER, json.dumps(marker, indent=2) + "\n")
     _write_stats(data_dir)
     return {**marker, "skipped": False}
@@ -249,7 +311,6 @@ def ensure_mart(data_dir: Path | str) -> dict:
     old = read_marker(data_dir)
     stats = mart_dir(data_dir) / STATS
     known = json.loads(stats.read_text(encoding="utf-8")) if stats.exists() else None
-    if old and known == file_stats(data_dir) and all(
-            block_path(data_dir, b).exists() for b in old["blocks"]):
+    if old and known == file_stats(data_dir) and all(block_path(data_dir, b).exists() for b in old["blocks"]):
         return {**old, "skipped": True}
     return build_mart(data_dir)

@@ -269,7 +269,6 @@ class Generator:
         legacy_codes = self.legacy["legacy_province_code"].to_numpy()[block["legacy_row"]]
         current = np.vectorize(reference.crosswalk().get, otypes=[object])(legacy_codes)
         commune = self.communes["commune_code"].to_numpy(object)[block["commune"]]
-        commune = np.where(block["level"] == 0, None, commune)
         return pa.table(
             {
                 "dossier_id": pa.array(ids, pa.string()),

@@ -79,3 +79,24 @@ def read_table(data_dir: Path | str, table: str) -> pa.Table:
 
         raise InputError(f"table {table}: no Parquet files in {table_dir(data_dir, table)}")
     return pa.concat_tables(pq.read_table(f) for f in files)
+
+
+def frame_to_arrow(df) -> pa.Table:
+    """A pandas frame as a canonical Arrow table: dates as calendar dates, no index."""
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    fields = [
+        pa.field(f.name, pa.date32())
+        if pa.types.is_timestamp(f.type)
+        else pa.field(f.name, pa.string())
+        if pa.types.is_null(f.type)
+        else f
+        for f in table.schema
+    ]
+    return table.cast(pa.schema(fields)).replace_schema_metadata(None)
+
+
+def write_frame(df, data_dir: Path | str, table: str, name: str) -> Path:
+    """Write a validated pandas frame as one file of a canonical table, atomically."""
+    target = table_dir(data_dir, table) / f"{name}.parquet"
+    write_parquet(frame_to_arrow(df), target)
+    return target
