@@ -12,11 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 
-from helpers import reference
+from helpers import reference, storage
 from helpers.errors import InputError
 from helpers.mart import BLOCKS_BY_NAME, block_path, ensure_mart
 from helpers.periods import Period, parse_period, resolve_baseline
@@ -78,15 +77,13 @@ def block_sums(
     )
     path = block_path(data_dir, block)
     select = ", ".join(_window_sql(col, win, period) for col, win in needed)
-    frame = (
-        duckdb.execute(
+    with storage.connect() as con:
+        frame = con.execute(
             f"SELECT unit_code, {select} FROM read_parquet(?) "
             f"WHERE level = ? AND month <= ? GROUP BY unit_code",
             [str(path), level, period.end],
-        )
-        .df()
-        .set_index("unit_code")
-    )
+        ).df()
+    frame = frame.set_index("unit_code")
     return frame.reindex(units)
 
 

@@ -17,8 +17,6 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
 from helpers import storage
 from helpers.errors import InputError
 
@@ -266,7 +264,7 @@ def build_mart(data_dir: Path | str, force: bool = False) -> dict:
     out = mart_dir(data_dir)
     out.mkdir(parents=True, exist_ok=True)
     rows = {}
-    con = duckdb.connect()
+    con = storage.connect()
     try:
         for block in BLOCKS:
             target = block_path(data_dir, block.name)

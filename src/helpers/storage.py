@@ -21,6 +21,15 @@ TABLES = ("dossiers", "procedures", "identification", "services", "tasks")
 DEFAULT_DATA_DIR = Path("data")
 
 
+def connect():
+    """A DuckDB connection for our queries: no progress bar on the terminal."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
 def processed_dir(data_dir: Path | str) -> Path:
     return Path(data_dir) / "processed"
 
