@@ -294,6 +294,8 @@ def test_procedures_use_the_last_month_of_the_period(data_dir):
     assert v["procedures_published_pct"] == approx(100 * 5 / 6)  # 74/p2 unpublished
     assert v["procedures_online_pct"] == approx(100 * 4 / 6)  # full or partial
     assert v["procedures_full_online_pct"] == approx(100 * 2 / 6)
+    # essential (p1): 74 full, 77 full, 79 none → 2 of 3 online
+    assert v["essential_online_pct"] == approx(100 * 2 / 3)
 
 
 def test_identification_stocks_are_summed_to_the_end_of_the_period(data_dir):
@@ -452,7 +454,7 @@ def test_cli_json_contract(data_dir, capsys):
         == 0
     )
     rows = json.loads(capsys.readouterr().out)
-    assert len(rows) == 2 * 23
+    assert len(rows) == 2 * 24
     keys = {
         "unit",
         "period",

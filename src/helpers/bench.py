@@ -43,17 +43,26 @@ def pandas_baseline(data_dir: str) -> None:
     df["is_online"] = df["channel"] == "online"
     df["paid"] = df["fee_required"] & df["paid_online"]
     received = df.groupby(["province_code", "month"]).agg(
-        received=("dossier_id", "count"), synced=("synced", "sum"), online=("is_online", "sum"),
-        full_online=("full_online", "sum"), fee_required=("fee_required", "sum"),
-        paid_online=("paid", "sum"), digitised=("digitised", "sum"))
+        received=("dossier_id", "count"),
+        synced=("synced", "sum"),
+        online=("is_online", "sum"),
+        full_online=("full_online", "sum"),
+        fee_required=("fee_required", "sum"),
+        paid_online=("paid", "sum"),
+        digitised=("digitised", "sum"),
+    )
     done = df[df["finished_on"].notna()].copy()
     done["month"] = done["finished_on"].astype("datetime64[ns]").dt.to_period("M")
     done["on_time"] = done["finished_on"] <= done["due_on"]
     done["rated"] = done["rating"].notna()
     done["satisfied"] = done["rating"] == "satisfied"
     finished = done.groupby(["province_code", "month"]).agg(
-        finished=("dossier_id", "count"), finished_on_time=("on_time", "sum"),
-        e_result=("e_result", "sum"), rated=("rated", "sum"), satisfied=("satisfied", "sum"))
+        finished=("dossier_id", "count"),
+        finished_on_time=("on_time", "sum"),
+        e_result=("e_result", "sum"),
+        rated=("rated", "sum"),
+        satisfied=("satisfied", "sum"),
+    )
     result = received.join(finished, how="outer").fillna(0)
     print(len(result))
 
@@ -75,18 +84,26 @@ def bench_scale(scale: float) -> dict:
     work = Path(tempfile.mkdtemp(prefix="p06-bench-"))
     py = sys.executable
     try:
-        s_time, s_mem, _ = run_measured([py, "-m", "helpers.cli", "sample", "--scale", f"{scale:g}",
-                                         "--data-dir", str(work)])
+        s_time, s_mem, _ = run_measured(
+            [py, "-m", "helpers.cli", "sample", "--scale", f"{scale:g}", "--data-dir", str(work)]
+        )
         import duckdb
 
         n = duckdb.sql(f"select count(*) from '{work}/processed/dossiers/*.parquet'").fetchall()[0][0]
-        m_time, m_mem, _ = run_measured([py, "-m", "helpers.cli", "mart", "--force",
-                                         "--data-dir", str(work)])
+        m_time, m_mem, _ = run_measured([py, "-m", "helpers.cli", "mart", "--force", "--data-dir", str(work)])
         p_time, p_mem, _ = run_measured([py, "-m", "helpers.bench", "pandas", str(work)])
         _, _, latency = run_measured([py, "-m", "helpers.bench", "review", str(work)])
-        return {"scale": scale, "dossiers": n, "sample_s": s_time, "sample_mib": s_mem,
-                "mart_s": m_time, "mart_mib": m_mem, "pandas_s": p_time, "pandas_mib": p_mem,
-                "review_s": float(latency)}
+        return {
+            "scale": scale,
+            "dossiers": n,
+            "sample_s": s_time,
+            "sample_mib": s_mem,
+            "mart_s": m_time,
+            "mart_mib": m_mem,
+            "pandas_s": p_time,
+            "pandas_mib": p_mem,
+            "review_s": float(latency),
+        }
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -98,15 +115,21 @@ def main() -> None:
     print("\np06 sample")
     print(f"{'scale':>6} {'dossiers':>13} {'seconds':>8} {'rows/s':>11} {'peak MiB':>9}")
     for r in rows:
-        print(f"{r['scale']:>6g} {r['dossiers']:>13,} {r['sample_s']:>8.1f} "
-              f"{r['dossiers'] / r['sample_s']:>11,.0f} {r['sample_mib']:>9.0f}")
+        print(
+            f"{r['scale']:>6g} {r['dossiers']:>13,} {r['sample_s']:>8.1f} "
+            f"{r['dossiers'] / r['sample_s']:>11,.0f} {r['sample_mib']:>9.0f}"
+        )
     print("\np06 mart (DuckDB, 4 levels, all blocks) vs pandas (dossier counts per province-month)")
-    print(f"{'scale':>6} {'mart s':>8} {'rows/s':>12} {'MiB':>6} {'pandas s':>9} {'MiB':>6} "
-          f"{'speed-up':>9} {'review() s':>11}")
+    print(
+        f"{'scale':>6} {'mart s':>8} {'rows/s':>12} {'MiB':>6} {'pandas s':>9} {'MiB':>6} "
+        f"{'speed-up':>9} {'review() s':>11}"
+    )
     for r in rows:
-        print(f"{r['scale']:>6g} {r['mart_s']:>8.1f} {r['dossiers'] / r['mart_s']:>12,.0f} "
-              f"{r['mart_mib']:>6.0f} {r['pandas_s']:>9.1f} {r['pandas_mib']:>6.0f} "
-              f"{r['pandas_s'] / r['mart_s']:>8.1f}x {r['review_s']:>11.3f}")
+        print(
+            f"{r['scale']:>6g} {r['mart_s']:>8.1f} {r['dossiers'] / r['mart_s']:>12,.0f} "
+            f"{r['mart_mib']:>6.0f} {r['pandas_s']:>9.1f} {r['pandas_mib']:>6.0f} "
+            f"{r['pandas_s'] / r['mart_s']:>8.1f}x {r['review_s']:>11.3f}"
+        )
 
 
 if __name__ == "__main__":
