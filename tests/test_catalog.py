@@ -29,7 +29,20 @@ DESIGN_IDS = [
     "score_766",
 ]
 
-FIELDS = ["group", "name_vi", "name_en", "unit", "direction", "kind", "formula", "table", "source"]
+FIELDS = [
+    "group",
+    "name_vi",
+    "name_en",
+    "short_vi",
+    "short_en",
+    "unit",
+    "direction",
+    "kind",
+    "formula",
+    "formula_vi",
+    "table",
+    "source",
+]
 
 
 def test_every_design_indicator_is_in_the_catalog_once():

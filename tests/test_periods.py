@@ -73,3 +73,9 @@ def test_from_months_picks_the_shortest_label():
     assert str(from_months(date(2022, 1, 1), date(2023, 12, 1))) == "2022..2023"
     assert str(from_months(date(2024, 5, 1), date(2024, 5, 1))) == "2024-05"
     assert str(from_months(date(2024, 5, 1), date(2024, 8, 1))) == "2024-05..2024-08"
+
+
+def test_next_is_the_equal_period_after():
+    assert str(parse_period("2024-Q4").next()) == "2025-Q1"
+    assert str(parse_period("2022-01..2023-12").next()) == "2024..2025"
+    assert str(parse_period("2024-07").next()) == "2024-08"

@@ -238,8 +238,21 @@ def review(
     base = baseline if isinstance(baseline, Period) else resolve_baseline(baseline, period)
     check_unit_period(unit, period)
     check_unit_period(unit, base)
-    marker = ensure_mart(data_dir)
     mart_level, shown, peers = peers_of(unit, level)
+    return review_units(mart_level, shown, peers, period, base, data_dir, lang)
+
+
+def review_units(
+    mart_level: str,
+    shown: list[str],
+    peers: list[str],
+    period: Period,
+    base: Period,
+    data_dir: Path | str = "data",
+    lang: str = "vi",
+) -> pd.DataFrame:
+    """The review table for units `shown` of one mart level, ranked among `peers`."""
+    marker = ensure_mart(data_dir)
     blocks = [b for b in marker["blocks"] if mart_level != "commune" or BLOCKS_BY_NAME[b].has_commune]
     now = compute(data_dir, mart_level, period, peers, blocks)
     then = compute(data_dir, mart_level, base, shown, blocks)
@@ -256,20 +269,29 @@ def review(
     out["name"] = out["indicator"].map(cat[f"name_{lang}"])
     out["unit_of_measure"] = out["indicator"].map(cat["unit"])
     out["group"] = out["indicator"].map(cat["group"]).astype(int)
-    out["unit"] = [
-        Unit(mart_level, c).selector if mart_level != "country" else "VN" for c in out["unit_code"]
-    ]
-    out["unit_name"] = [
-        name(Unit(mart_level, c), lang) if mart_level != "country" else name(COUNTRY, lang)
-        for c in out["unit_code"]
-    ]
+    selectors = {c: (Unit(mart_level, c) if mart_level != "country" else COUNTRY).selector for c in shown}
+    out["unit"] = out["unit_code"].map(selectors)
+    out["unit_name"] = out["unit_code"].map(unit_names(mart_level, shown, lang))
     out["period"] = str(period)
     out["baseline"] = str(base)
     order = {s.id: i for i, s in enumerate(specs())}
-    out = out.sort_values(
-        ["unit_code", "indicator"], key=lambda s: s.map(order) if s.name == "indicator" else s, kind="stable"
-    )
+    position = {c: i for i, c in enumerate(shown)}
+    out = out.assign(_u=out["unit_code"].map(position), _i=out["indicator"].map(order))
+    out = out.sort_values(["_u", "_i"], kind="stable")
     return out[COLUMNS].reset_index(drop=True)
+
+
+def unit_names(mart_level: str, codes: list[str], lang: str = "vi") -> dict[str, str]:
+    """Names of many units of one level at once."""
+    if mart_level == "country":
+        return {c: name(COUNTRY, lang) for c in codes}
+    frame, col = {
+        "province": (reference.provinces(), "province_code"),
+        "legacy_province": (reference.legacy_provinces(), "legacy_province_code"),
+        "commune": (reference.communes(), "commune_code"),
+    }[mart_level]
+    names = frame.set_index(col)[f"name_{lang}"]
+    return {c: names[c] for c in codes}
 
 
 COLUMNS = [

@@ -62,6 +62,12 @@ class Period:
         first = month_index(self.start) - n
         return from_months(month_from_index(first), month_from_index(first + n - 1))
 
+    def next(self) -> Period:
+        """The period of equal length just after this one (the next review's period)."""
+        n = self.n_months
+        first = month_index(self.end) + 1
+        return from_months(month_from_index(first), month_from_index(first + n - 1))
+
     def __str__(self) -> str:
         return self.label
 

@@ -1,4 +1,5 @@
-"""Indicator tables as a reader gets them: aligned text, JSON, and display frames."""
+"""Indicator tables as a reader gets them: aligned text, JSON, and display frames.
+Headers and statuses come from report_text.yml in the reader's language."""
 
 from __future__ import annotations
 
@@ -8,25 +9,18 @@ import math
 import pandas as pd
 
 from helpers.formatting import MISSING, format_change, format_value
+from helpers.report import text
 
-_STATUS = {
-    "vi": {
-        "achieved": "Đạt",
-        "not_achieved": "Chưa đạt",
-        "no_target": "Không có chỉ tiêu",
-        "no_data": "Không có số liệu",
-    },
-    "en": {
-        "achieved": "achieved",
-        "not_achieved": "not achieved",
-        "no_target": "no target",
-        "no_data": "no data",
-    },
-}
-_HEAD = {
-    "vi": ["Chỉ tiêu", "Giá trị", "Mục tiêu", "Đánh giá", "Kỳ gốc", "Thay đổi", "Xếp hạng"],
-    "en": ["Indicator", "Value", "Target", "Status", "Baseline", "Change", "Rank"],
-}
+STATUSES = ("achieved", "not_achieved", "no_target", "no_data")
+_COLUMNS = (
+    "col_indicator",
+    "col_value",
+    "col_target",
+    "col_status",
+    "col_baseline",
+    "col_change",
+    "col_rank",
+)
 
 
 def _plain(value):
@@ -43,52 +37,54 @@ def to_json(table: pd.DataFrame) -> str:
     return json.dumps(records, ensure_ascii=False, indent=1)
 
 
+def headers(lang: str) -> list[str]:
+    return [text(c, lang) for c in _COLUMNS]
+
+
+def numeric_headers(lang: str) -> list[str]:
+    """The columns of `display_frame` that hold numbers (aligned right)."""
+    h = headers(lang)
+    return [h[1], h[2], h[4], h[5], h[6]]
+
+
+def status_label(status: str, lang: str) -> str:
+    return text(f"status_{status}", lang)
+
+
 def display_frame(table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """The key-results table of a review: formatted strings in the reader's language."""
+    units = table["unit_of_measure"]
     rank = [
         MISSING if pd.isna(r) else f"{int(r)}/{int(o)}"
         for r, o in zip(table["rank"], table["of"], strict=True)
     ]
-    return pd.DataFrame(
-        {
-            _HEAD[lang][0]: table["name"],
-            _HEAD[lang][1]: [
-                format_value(v, u, lang)
-                for v, u in zip(table["value"], table["unit_of_measure"], strict=True)
-            ],
-            _HEAD[lang][2]: [
-                format_value(v, u, lang)
-                for v, u in zip(table["target"], table["unit_of_measure"], strict=True)
-            ],
-            _HEAD[lang][3]: table["status"].map(_STATUS[lang]),
-            _HEAD[lang][4]: [
-                format_value(v, u, lang)
-                for v, u in zip(table["baseline_value"], table["unit_of_measure"], strict=True)
-            ],
-            _HEAD[lang][5]: [
-                format_change(p if u == "pct" else v - b, u, lang)
-                for p, v, b, u in zip(
-                    table["change_pp"],
-                    table["value"],
-                    table["baseline_value"],
-                    table["unit_of_measure"],
-                    strict=True,
-                )
-            ],
-            _HEAD[lang][6]: rank,
-        }
-    )
+    change = [
+        format_change(p if u == "pct" else v - b, u, lang)
+        for p, v, b, u in zip(table["change_pp"], table["value"], table["baseline_value"], units, strict=True)
+    ]
+    columns = [
+        table["name"],
+        [format_value(v, u, lang) for v, u in zip(table["value"], units, strict=True)],
+        [format_value(v, u, lang) for v, u in zip(table["target"], units, strict=True)],
+        [status_label(s, lang) for s in table["status"]],
+        [format_value(v, u, lang) for v, u in zip(table["baseline_value"], units, strict=True)],
+        change,
+        rank,
+    ]
+    return pd.DataFrame({h: list(c) for h, c in zip(headers(lang), columns, strict=True)})
 
 
 def to_text(table: pd.DataFrame, lang: str = "vi") -> str:
     """Aligned plain text, one block per unit, for the terminal."""
     blocks = []
     for (unit, unit_name), part in table.groupby(["unit", "unit_name"], sort=False):
-        period, baseline = part["period"].iloc[0], part["baseline"].iloc[0]
-        title = (
-            f"{unit_name} ({unit}) — kỳ {period}, so với kỳ gốc {baseline}"
-            if lang == "vi"
-            else f"{unit_name} ({unit}) — period {period}, against baseline {baseline}"
+        title = text(
+            "title_terminal",
+            lang,
+            unit_name=unit_name,
+            unit=unit,
+            period=part["period"].iloc[0],
+            baseline=part["baseline"].iloc[0],
         )
         blocks.append(title + "\n" + display_frame(part, lang).to_string(index=False))
     return "\n\n".join(blocks)

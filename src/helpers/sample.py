@@ -53,19 +53,35 @@ SEED_REVIEW = {
 _ONLINE_GRAIN = 2000
 """Window dossier counts of the seed unit are multiples of this, so both online rates are exact."""
 
-_LEAD_UNITS = [
-    "Công an tỉnh",
-    "Văn phòng UBND tỉnh",
-    "Sở Khoa học và Công nghệ",
-    "Sở Y tế",
-    "Sở Tư pháp",
-    "Sở Nội vụ",
-    "Sở Tài chính",
-    "Sở Giáo dục và Đào tạo",
-    "Bảo hiểm xã hội tỉnh",
-    "Sở Nông nghiệp và Môi trường",
-    "UBND cấp xã",
-]
+_LEAD_UNITS = {
+    "before": [
+        "Công an tỉnh",
+        "Văn phòng UBND tỉnh",
+        "Sở Thông tin và Truyền thông",
+        "Sở Y tế",
+        "Sở Tư pháp",
+        "Sở Lao động - Thương binh và Xã hội",
+        "Sở Tài chính",
+        "Sở Giáo dục và Đào tạo",
+        "Bảo hiểm xã hội tỉnh",
+        "Sở Tài nguyên và Môi trường",
+        "UBND cấp huyện",
+    ],
+    "after": [
+        "Công an tỉnh",
+        "Văn phòng UBND tỉnh",
+        "Sở Khoa học và Công nghệ",
+        "Sở Y tế",
+        "Sở Tư pháp",
+        "Sở Nội vụ",
+        "Sở Tài chính",
+        "Sở Giáo dục và Đào tạo",
+        "Bảo hiểm xã hội tỉnh",
+        "Sở Nông nghiệp và Môi trường",
+        "UBND cấp xã",
+    ],
+}
+"""Departments that lead Project 06 tasks, before and after the 2025 reorganisation."""
 _TASK_TITLES = {
     1: [
         "Cung cấp dịch vụ công trực tuyến toàn trình thiết yếu",
@@ -210,7 +226,18 @@ class Generator:
             "e_result": 0.10 + 0.75 * _logistic(t, 30, 9) + 0.08 * z,
             "satisfied": 0.86 + 0.10 * _logistic(t, 24, 10) + 0.02 * z,
         }
-        return np.clip(curves[name], 0.0, 1.0)
+        rates = np.clip(curves[name], 0.0, 1.0)
+        if name == "online" and (row := self._seed_row()) is not None:
+            rates[row] = self._seed_online_curve()
+        return rates
+
+    def _seed_online_curve(self) -> np.ndarray:
+        """The seed unit's online share: flat near its 2021 level, then a steady climb from
+        Project 06's start, so the exact window totals need no jump between months."""
+        t = self.t
+        climb = 0.20 + (0.78 - 0.20) * np.clip((t - 12) / 23, 0, 1)
+        after = 0.78 + 0.10 * np.clip((t - 35) / 34, 0, 1)
+        return np.where(t < 12, 0.115 + 0.01 * t / 11, np.where(t <= 35, climb, after))
 
     @cached_property
     def online_counts(self) -> np.ndarray:
@@ -468,8 +495,11 @@ class Generator:
             allocate(SEED_REVIEW["eid_applications_total"], eid[block].ravel() + 1, eligible[block].ravel()),
             eid[block],
         )
+        # communes differ in how many applicants go on to activate their account
+        uptake = self.rng("seed-uptake").uniform(0.8, 1.2, (len(block[0]), 1))
+        weights = (eid[block] * uptake).ravel()
         activated[block] = self._reshape(
-            allocate(SEED_REVIEW["eid_activated_total"], eid[block].ravel(), eid[block].ravel()), eid[block]
+            allocate(SEED_REVIEW["eid_activated_total"], weights, eid[block].ravel()), eid[block]
         )
 
     @staticmethod
@@ -566,7 +596,7 @@ class Generator:
                         "legacy_province_code": legacy,
                         "group": group,
                         "title": str(rng.choice(_TASK_TITLES[group])),
-                        "lead_unit": str(rng.choice(_LEAD_UNITS)),
+                        "lead_unit": str(rng.choice(_LEAD_UNITS["before" if legacy else "after"])),
                         "assigned_on": day,
                         "deadline": deadline,
                         "completed_on": done if done <= last_day else None,

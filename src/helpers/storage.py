@@ -6,6 +6,7 @@ so a crash never leaves half a file and readers never see one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -26,7 +27,9 @@ def connect():
     import duckdb
 
     con = duckdb.connect()
-    con.execute("SET enable_progress_bar = false")
+    # inside Jupyter, DuckDB refuses to change the setting unless ipywidgets is installed
+    with contextlib.suppress(duckdb.Error):
+        con.execute("SET enable_progress_bar = false")
     return con
 
 

@@ -1,0 +1,81 @@
+"""Method and provenance of a report: parameters, data fingerprint, code version, package
+versions, and the definition of every indicator shown (traceable to the catalog)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import reference
+from helpers.mart import ensure_mart
+from helpers.report import text
+
+PACKAGES = [
+    "pandas",
+    "duckdb",
+    "pyarrow",
+    "pandera",
+    "matplotlib",
+    "papermill",
+    "nbconvert",
+    "vietnam-provinces",
+]
+SRC = Path(__file__).resolve().parent
+
+
+def data_fingerprint(data_dir: Path | str) -> str:
+    """A short hash of the content of every canonical file the report read."""
+    inputs = ensure_mart(data_dir)["inputs"]
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def code_version() -> str:
+    """A short hash of the helper code and the reference data: what computed the figures."""
+    digest = hashlib.sha256()
+    files = sorted(SRC.glob("*.py")) + sorted(reference.REFERENCE_DIR.glob("*"))
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def package_versions() -> str:
+    out = [f"python {platform.python_version()}"]
+    for name in PACKAGES:
+        try:
+            out.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            out.append(f"{name} (not installed)")
+    return ", ".join(out)
+
+
+def provenance_table(parameters: dict, data_dir: Path | str, lang: str) -> pd.DataFrame:
+    """Parameters, data fingerprint, code version and package versions of a report."""
+    params = ", ".join(f"{k} = {v!r}" for k, v in parameters.items())
+    rows = [
+        (text("prov_parameters", lang), params),
+        (text("prov_data", lang), data_fingerprint(data_dir)),
+        (text("prov_code", lang), code_version()),
+        (text("prov_packages", lang), package_versions()),
+    ]
+    return pd.DataFrame(rows, columns=[text("col_item", lang), text("col_detail", lang)])
+
+
+def definitions_table(indicator_ids: list[str], lang: str) -> pd.DataFrame:
+    """The catalog's definition of each indicator shown: id, name, formula, source."""
+    cat = reference.indicators()
+    sources = reference.catalog()["sources"]
+    rows = cat.loc[indicator_ids]
+    return pd.DataFrame(
+        {
+            text("col_id", lang): rows.index,
+            text("col_indicator", lang): rows[f"name_{lang}"].values,
+            text("col_formula", lang): rows["formula_vi" if lang == "vi" else "formula"].values,
+            text("col_source", lang): rows["source"].map(sources).values,
+        }
+    )

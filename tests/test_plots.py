@@ -1,0 +1,47 @@
+from datetime import date
+
+import matplotlib.colors as mcolors
+import pandas as pd
+
+from helpers import plots
+
+
+def test_ranking_highlights_the_unit_and_orders_best_first():
+    values = pd.Series({"A": 50.0, "Quảng Trị": 81.25, "C": 99.0, "D": float("nan")})
+    fig = plots.ranking_chart(values, "Quảng Trị", "Tỷ lệ", "Tỷ lệ (%)", lang="vi")
+    ax = fig.axes[0]
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    assert names == ["A", "Quảng Trị", "C"]  # bottom to top: best (C) at the top; D missing
+    colors = [mcolors.to_hex(b.get_facecolor()) for b in ax.patches]
+    assert colors[1] == plots.HIGHLIGHT and colors[0] == colors[2] == plots.OTHERS
+    labels = [t.get_text().strip() for t in ax.texts]
+    assert "81,2" in labels or "81,3" in labels  # Vietnamese decimal comma
+    assert ax.get_title() == "Tỷ lệ" and ax.get_xlabel() == "Tỷ lệ (%)"
+
+
+def test_trend_chart_labels_months_and_numbers_by_language():
+    frame = pd.DataFrame(
+        {"x": [1000.0, 2500.0, 584405.0]}, index=[date(2024, 1, 1), date(2024, 2, 1), date(2024, 3, 1)]
+    )
+    fig = plots.trend_chart(
+        frame, {"x": "Cards"}, "Title", "Count", "Month", lang="en", target=3000, target_label="Target"
+    )
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_xticklabels()][:2] == ["2024-01", "2024-02"]
+    assert any("," in t.get_text() for t in ax.get_yticklabels())  # 100,000 style
+    assert ax.get_ylabel() == "Count" and ax.get_title() == "Title"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Cards", "Target"]
+
+
+def test_funnel_shows_values_and_shares():
+    fig = plots.funnel_chart([("Hồ sơ", 269362), ("Kích hoạt", 180646)], "Phễu", "Người", "vi")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert " 269.362 (100,0%)" in texts and " 180.646 (67,1%)" in texts
+
+
+def test_stacked_bars_add_up():
+    frame = pd.DataFrame({"a": [1, 2], "b": [3, 0]}, index=["X", "Y"])
+    fig = plots.stacked_bars(frame, {"a": "A", "b": "B"}, "T", "n", "en")
+    widths = sorted(round(p.get_x() + p.get_width()) for p in fig.axes[0].patches)
+    assert widths == [1, 2, 2, 4]  # X: 1 then 1+3; Y: 2 then 2+0
