@@ -35,7 +35,8 @@ def show(section: Section) -> None:
     if section.html:
         display(HTML(section.html))
     for fig in section.figures:
-        display(Image(data=plots.png_bytes(fig)))
+        alt = fig.axes[0].get_title() if fig.axes else ""
+        display(Image(data=plots.png_bytes(fig), metadata={"alt": alt}))
 
 
 def _short(indicator: str, lang: str) -> str:

@@ -1,0 +1,78 @@
+"""Shortcomings, key tasks, lagging communes and commendations, from the hand-made fixture
+of test_indicators (period 2024-Q1, baseline 2023-Q1)."""
+
+import pandas as pd
+import pytest
+from test_indicators import C74, C77, C79, write_fixture
+
+from helpers import findings
+from helpers.indicators import review
+from helpers.periods import parse_period
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("findings")
+    write_fixture(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def communes(data_dir):
+    return review("79", "2024-Q1", "2023-Q1", level="commune", data_dir=data_dir, lang="en")
+
+
+def test_lagging_communes_lowest_first(communes):
+    lag = findings.lagging_communes(communes, n=3, indicators=["dossiers_online_pct"])
+    # online: C77 0 of 1, C79 1 of 2, C74 2 of 3; communes without dossiers are left out
+    assert lag["unit"].tolist() == [C77, C79, C74]
+    assert lag["value"].tolist() == pytest.approx([0.0, 50.0, 100 * 2 / 3])
+
+
+def test_shortcomings_and_next_tasks_are_written_from_the_figures(data_dir, communes):
+    unit = review("79", "2024-Q1", "2023-Q1", data_dir=data_dir, lang="en")
+    lag = findings.lagging_communes(communes, n=1, indicators=["dossiers_on_time_pct"])
+    lines = findings.shortcomings(unit, lag, "en")
+    # published 83.3% against a 100% target; on time 66.7% against 95%
+    assert (
+        "Procedures published on the National Public Service Portal is 83.3%, short of the "
+        "100.0% target (a gap of 16.67 pp)."
+    ) in lines
+    assert any(line.startswith("Dossiers settled on time is 66.7%, short of the 95.0%") for line in lines)
+    # on time fell from 100% (2023-Q1: d11 and d12 on time) to 66.7%
+    assert "Dossiers settled on time fell against the baseline: 100.0% → 66.7%." in lines
+    assert lines[-1].startswith("Communes lowest on Dossiers settled on time:")
+    tasks = findings.next_tasks(unit, lag, parse_period("2024-Q1"), "en", ["Công an tỉnh"])
+    on_time = [t for t in tasks if t.startswith("Raise Dossiers settled on time")]
+    assert on_time and "from 66.7% to 95.0% in 2024-Q2, starting with" in on_time[0]
+    assert tasks[-1] == "Complete the 2 overdue tasks (lead units: Công an tỉnh)."
+
+
+def test_vietnamese_wording():
+    unit = pd.DataFrame(
+        [
+            {
+                "indicator": "dossiers_online_pct",
+                "name": "Tỷ lệ hồ sơ nộp trực tuyến",
+                "value": 48.85,
+                "target": 50.0,
+                "status": "not_achieved",
+                "unit_of_measure": "pct",
+                "change_pp": 36.85,
+                "baseline_value": 12.0,
+            }
+        ]
+    )
+    lines = findings.shortcomings(unit, unit.head(0), "vi")
+    assert lines == ["Tỷ lệ hồ sơ nộp trực tuyến đạt 48,9%, chưa đạt mục tiêu 50,0% (còn thiếu 1,15 điểm %)."]
+
+
+def test_commendations_best_and_most_improved(communes):
+    table = findings.commendations(communes, "en", indicators=["dossiers_online_pct"])
+    rows = table.values.tolist()
+    # best online: Phường… of C74 (66.7%); most improved: C74 again (0% in 2023-Q1 → 66.7%)
+    names = communes.drop_duplicates("unit").set_index("unit")["unit_name"]
+    assert rows == [
+        [names[C74], "Best on Dossiers submitted online (66.7%)"],
+        [names[C74], "Largest improvement on Dossiers submitted online (+66.67 pp)"],
+    ]

@@ -1,0 +1,132 @@
+"""The notebooks run by papermill with other parameters, checked against the engine; the
+rendered HTML holds no code, fetches nothing and is the same bytes for the same inputs."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import nbformat
+import pytest
+from papermill.exceptions import PapermillExecutionError
+
+from helpers.indicators import review
+from helpers.notebooks import NOTEBOOK_DIR, execute
+from helpers.render import render_html
+
+CROSSING = "2025-04..2025-09"  # a current province over a period across 1 July 2025
+
+
+def recorded(notebook) -> dict:
+    """The values a notebook recorded in its hidden `record` cell."""
+    for cell in notebook.cells:
+        if "remove" in cell.metadata.get("tags", []) and cell.cell_type == "code":
+            for output in cell.outputs:
+                if "application/json" in output.get("data", {}):
+                    return output["data"]["application/json"]
+    raise AssertionError("no recorded values")
+
+
+@pytest.fixture(scope="module")
+def province_run(small_sample, tmp_path_factory):
+    data_dir, _ = small_sample
+    out = tmp_path_factory.mktemp("nb") / "province.ipynb"
+    nb = execute(
+        NOTEBOOK_DIR / "province_review.ipynb",
+        out,
+        {"unit": "79", "period": CROSSING, "baseline": "2024-Q2", "lang": "en", "data_dir": str(data_dir)},
+    )
+    return data_dir, nb, out
+
+
+def test_province_review_records_what_the_engine_computes(province_run):
+    data_dir, nb, _ = province_run
+    values = recorded(nb)
+    expected = review("79", CROSSING, "2024-Q2", data_dir=data_dir, lang="en")
+    assert len(values) == len(expected) > 20
+    for row in expected.itertuples():
+        got = values[f"{row.unit}|{row.indicator}"]
+        if row.value != row.value:  # NaN
+            assert got is None
+        else:
+            assert got == pytest.approx(row.value, rel=1e-6), row.indicator
+
+
+def test_province_review_in_english_names_the_merged_provinces(province_run):
+    _, nb, _ = province_run
+    html = render_html(nb, "79")
+    assert "Project 06 review — Ho Chi Minh City" in html
+    assert "figures before 1 July 2025 summed from the former provinces" in html
+    assert "Binh Duong (74)" in html
+
+
+def test_rendered_html_has_no_code_and_fetches_nothing(province_run):
+    _, nb, _ = province_run
+    html = render_html(nb, "79")
+    for code in ("sections.show", "check_parameters", "import ", "sections.record"):
+        assert code not in html
+    assert not re.search(r'<(script|link|img)[^>]+(src|href)="https?://', html)
+    assert html.count("data:image/png;base64,") >= 6  # charts embedded in the page
+
+
+def test_same_inputs_same_html(province_run, tmp_path):
+    data_dir, nb, _ = province_run
+    again = execute(
+        NOTEBOOK_DIR / "province_review.ipynb",
+        tmp_path / "again.ipynb",
+        {"unit": "79", "period": CROSSING, "baseline": "2024-Q2", "lang": "en", "data_dir": str(data_dir)},
+    )
+    assert render_html(again, "79") == render_html(nb, "79")
+
+
+def test_national_overview_across_july_2025(small_sample, tmp_path):
+    data_dir, _ = small_sample
+    nb = execute(
+        NOTEBOOK_DIR / "national_overview.ipynb",
+        tmp_path / "national.ipynb",
+        {"period": CROSSING, "lang": "en", "data_dir": str(data_dir)},
+    )
+    values = recorded(nb)
+    expected = review("44", CROSSING, data_dir=data_dir, lang="en").set_index("indicator")["value"]
+    for indicator in ("dossiers_online_pct", "score_766", "cccd_issued_total"):
+        assert values[f"44|{indicator}"] == pytest.approx(expected[indicator], rel=1e-6)
+    html = render_html(nb, "national")
+    assert "Before and after the reorganisation of 1 July 2025" in html
+    assert "Former province (2025-Q2)" in html  # April to June, before the change
+
+
+def test_getting_started_runs_and_the_hand_count_matches(small_sample, tmp_path):
+    data_dir, _ = small_sample
+    nb = execute(
+        NOTEBOOK_DIR / "getting_started.ipynb",
+        tmp_path / "start.ipynb",
+        {"unit": "79", "period": "2025", "lang": "en", "data_dir": str(data_dir)},
+    )
+    check = next(c for c in nb.cells if c.cell_type == "code" and "by_hand" in c.source)
+    text = check.outputs[0]["data"]["text/plain"]
+    numbers = [float(n) for n in text.splitlines()[-1].split()[1:]]
+    online, received, engine_online, engine_received = numbers
+    assert (online, received) == (engine_online, engine_received) and received > 0
+
+
+def test_bad_parameters_stop_the_notebook_with_a_clear_message(small_sample, tmp_path):
+    data_dir, _ = small_sample
+    target = tmp_path / "bad.ipynb"
+    with pytest.raises(PapermillExecutionError, match="ceased to exist"):
+        execute(
+            NOTEBOOK_DIR / "province_review.ipynb",
+            target,
+            {"unit": "legacy/45", "period": "2025", "data_dir": str(data_dir)},
+        )
+    # papermill saved nothing; nothing after the check ran
+    assert not target.exists() or all(not c.get("outputs") for c in nbformat.read(target, 4).cells[4:])
+
+
+def test_stored_outputs_are_the_seed_review():
+    nb = nbformat.read(NOTEBOOK_DIR / "province_review.ipynb", 4)
+    values = recorded(nb)
+    assert values["legacy/45|cccd_issued_total"] == 584405
+    assert values["legacy/45|eid_applications_total"] == 269362
+    assert values["legacy/45|eid_activated_total"] == 180646
+    assert values["legacy/45|dossiers_synced_pct"] == 100
+    assert json.dumps(values)  # plain JSON

@@ -1,0 +1,33 @@
+import pytest
+from test_indicators import write_fixture
+
+from helpers.periods import parse_period
+from helpers.tasks import by_lead_unit, overdue_leads
+from helpers.units import parse_unit
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("tasks")
+    write_fixture(path)
+    return path
+
+
+def test_tasks_by_lead_unit(data_dir):
+    table = by_lead_unit(parse_unit("79"), parse_period("2024-Q1"), data_dir)
+    row = table.loc["Công an tỉnh"]
+    # due in P: t1 (on time), t2 (late, done by the end), t3 and t4 (not done);
+    # overdue at the end of P: t3 and t6 (t4 falls due on the last day)
+    assert row.to_dict() == {"due": 4, "on_time": 1, "late": 1, "not_done": 2, "overdue": 2}
+    assert overdue_leads(table) == ["Công an tỉnh"]
+
+
+def test_legacy_unit_sees_only_its_tasks(data_dir):
+    table = by_lead_unit(parse_unit("legacy/74"), parse_period("2024-Q1"), data_dir)
+    assert table.loc["Công an tỉnh"].to_dict() == {
+        "due": 1,
+        "on_time": 1,
+        "late": 0,
+        "not_done": 0,
+        "overdue": 1,
+    }
