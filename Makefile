@@ -17,11 +17,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -qq -e '.[dev]'
 	touch $(STAMP)
 
-## reports: build the sample data (the batch build of reports comes with `p06 build`)
+## reports: the default runs of reports.yml into reports/ (the sample data first, if data/ is empty)
 reports: $(STAMP)
-	$(BIN)/p06 sample --scale $(SCALE)
-	@echo "Built the synthetic sample in data/processed/ (see data/processed/SAMPLE.json)."
-	@echo "No rendered reports yet: the review notebooks and 'p06 build' are not in this version."
+	@if ls data/processed/*/*.parquet >/dev/null 2>&1; then \
+		echo "Using the data already in data/processed/"; \
+	else \
+		$(BIN)/p06 sample --scale $(SCALE); \
+	fi
+	$(BIN)/p06 build --runs reports.yml
+	@echo "Open reports/index.html in a browser."
 
 $(SAMPLE_STAMP): $(STAMP) src/helpers/sample.py data/reference/legacy_provinces.csv data/reference/communes.csv
 	$(BIN)/p06 sample --data-dir $(SAMPLE_DATA)

@@ -49,7 +49,8 @@ def test_heading_names_unit_period_boundaries_and_sources(data_dir):
     html = report.heading(p)
     assert "Project 06 review — Ho Chi Minh City" in html
     assert "Binh Duong (74), Ba Ria - Vung Tau (77), Ho Chi Minh City (79)" in html
-    assert "dossiers: 14 rows, 02/2023 – 08/2025" in html
+    # rows up to the end of the period only: all but d5 (April 2024), d13 and d14 (2025)
+    assert "dossiers: 11 rows, 02/2023 – 03/2024" in html
     assert "SYNTHETIC SAMPLE DATA" not in html  # the fixture is not the sample
 
 

@@ -108,9 +108,75 @@ def bench_scale(scale: float) -> dict:
         shutil.rmtree(work, ignore_errors=True)
 
 
+BUILD_UNITS = ["01", "08", "22", "38", "44", "48", "79", "92"]
+
+
+def bench_build(n_units: int = len(BUILD_UNITS)) -> dict:
+    """`p06 build` against the loop an analyst would write (papermill CLI, then
+    `jupyter nbconvert --to html --no-input`, per unit), on the same units and data."""
+    py = sys.executable
+    bindir = Path(py).parent
+    work = Path(tempfile.mkdtemp(prefix="p06-bench-build-"))
+    units = BUILD_UNITS[:n_units]
+    try:
+        run_measured([py, "-m", "helpers.cli", "sample", "--data-dir", str(work)])
+        run_measured([py, "-m", "helpers.cli", "mart", "--data-dir", str(work)])
+        naive_dir = work / "naive"
+        naive_dir.mkdir()
+        source = Path(__file__).resolve().parents[2] / "notebooks" / "province_review.ipynb"
+        started = time.perf_counter()
+        for unit in units:
+            out = naive_dir / f"{unit}.ipynb"
+            run_measured(
+                [
+                    str(bindir / "papermill"),
+                    str(source),
+                    str(out),
+                    "-p",
+                    "unit",
+                    unit,
+                    "-p",
+                    "period",
+                    "2025",
+                    "-p",
+                    "data_dir",
+                    str(work),
+                    "-k",
+                    "python3",
+                    "--cwd",
+                    str(source.parent),
+                ]
+            )
+            run_measured([str(bindir / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out)])
+        naive = time.perf_counter() - started
+        cmd = [py, "-m", "helpers.cli", "build", "--period", "2025", "--data-dir", str(work)]
+        units_args = [a for u in units for a in ("--unit", u)]
+        same, _, _ = run_measured(cmd + units_args + ["--reports-dir", str(work / "r8")])
+        full, _, _ = run_measured(cmd + ["--all", "--reports-dir", str(work / "all")])
+        noop, _, _ = run_measured(cmd + ["--all", "--reports-dir", str(work / "all")])
+        return {"units": len(units), "naive_s": naive, "build_s": same, "full_s": full, "noop_s": noop}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     scales = [float(s) for s in os.environ.get("BENCH_SCALES", "1 10").split()]
     print(f"{os.cpu_count()} cores; every figure from a fresh process; memory is peak RSS")
+    b = bench_build()
+    print(f"\np06 build, {b['units']} provincial reviews of 2025 on the scale-1 sample")
+    print(
+        f"  naive loop (papermill CLI + jupyter nbconvert --no-input per unit): "
+        f"{b['naive_s']:.1f} s, {b['naive_s'] / b['units']:.1f} s per report"
+    )
+    print(
+        f"  p06 build (pool of warm kernels, HTML rendered in process):          "
+        f"{b['build_s']:.1f} s, {b['build_s'] / b['units']:.1f} s per report"
+    )
+    print(f"  speed-up: {b['naive_s'] / b['build_s']:.1f}x")
+    print(
+        f"  p06 build --all (34 provinces + national overview): {b['full_s']:.1f} s; "
+        f"no-op rebuild: {b['noop_s']:.2f} s"
+    )
     rows = [bench_scale(s) for s in scales]
     print("\np06 sample")
     print(f"{'scale':>6} {'dossiers':>13} {'seconds':>8} {'rows/s':>11} {'peak MiB':>9}")

@@ -67,6 +67,29 @@ def build_parser() -> argparse.ArgumentParser:
     ind.add_argument("--format", choices=["table", "csv", "json"], default="table")
     ind.add_argument("--lang", choices=["vi", "en"], default="vi")
     ind.set_defaults(func=cmd_indicators)
+
+    bld = sub.add_parser(
+        "build", parents=[common], help="execute and render the review notebooks of a period"
+    )
+    bld.add_argument("--period", help="the period of the reports (see p06 indicators)")
+    bld.add_argument("--unit", action="append", default=[], help="a unit to build (repeatable)")
+    bld.add_argument("--all", action="store_true", help="every current province and the national overview")
+    bld.add_argument(
+        "--notebook",
+        default="province_review",
+        help="the notebook for --unit reports (default province_review)",
+    )
+    bld.add_argument("--jobs", type=int, default=None, help="worker processes (default: cores)")
+    bld.add_argument("--force", action="store_true", help="rebuild even what is up to date")
+    bld.add_argument("--lang", choices=["vi", "en"], default="vi")
+    bld.add_argument("--reports-dir", type=Path, default=Path("reports"))
+    bld.add_argument(
+        "--runs",
+        type=Path,
+        default=None,
+        help="a YAML list of runs to build instead of --period (see reports.yml)",
+    )
+    bld.set_defaults(func=cmd_build)
     return parser
 
 
@@ -129,6 +152,86 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     else:
         print(to_text(table, args.lang))
     return 0
+
+
+class _Progress:
+    """A progress bar on stderr: done, failed, left, and the unit being built."""
+
+    def __init__(self, period: str):
+        self.period = period
+
+    def start(self, total: int, building: list[str]) -> None:
+        from tqdm import tqdm
+
+        self.done = self.failed = 0
+        self.total = total
+        self.bar = tqdm(
+            total=total,
+            desc=f"p06 build {self.period}",
+            unit="report",
+            file=sys.stderr,
+            dynamic_ncols=True,
+            leave=False,
+        )
+        self.bar.set_postfix_str(f"building {', '.join(building)}")
+
+    def update(self, result) -> None:
+        self.done += result.status == "built"
+        self.failed += result.status == "failed"
+        left = self.total - self.done - self.failed
+        self.bar.set_postfix_str(
+            f"done {self.done}, failed {self.failed}, left {left}; last {result.unit or result.name}"
+        )
+        self.bar.update(1)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from helpers.build import build, load_runs
+
+    if args.runs is not None:
+        runs = load_runs(args.runs)
+    elif args.period:
+        runs = [{"period": args.period, "units": args.unit, "all": args.all or not args.unit}]
+    else:
+        raise InputError("give --period P (with --unit U or --all), or --runs FILE")
+    failed = 0
+    for run in runs:
+        summary = build(
+            str(run["period"]),
+            args.data_dir,
+            args.reports_dir,
+            units=run.get("units") or [],
+            everything=bool(run.get("all")),
+            notebook=run.get("notebook", args.notebook),
+            jobs=args.jobs,
+            force=args.force,
+            lang=run.get("lang", args.lang),
+            progress=_Progress(str(run["period"])),
+        )
+        failed += len(summary.failed)
+        skipped = len(summary.results) - len(summary.built) - len(summary.failed)
+        index = summary.folder / "index.html"
+        if not summary.built and not summary.failed:
+            print(
+                f"{summary.period}: nothing to do, all {skipped} reports are up to date "
+                f"({summary.seconds:.1f} s); {index}"
+            )
+            continue
+        per = summary.seconds / max(1, len(summary.built) + len(summary.failed))
+        print(
+            f"{summary.period}: built {len(summary.built)}, up to date {skipped}, failed "
+            f"{len(summary.failed)} in {summary.seconds:.1f} s ({per:.1f} s per report); {index}"
+        )
+        for result in summary.failed:
+            first = (result.error or "").strip().splitlines()[-1:] or [""]
+            print(
+                f"  failed {result.unit or result.name}: {first[0]} "
+                f"(see {summary.folder / (result.name + '.ipynb')})"
+            )
+    return 1 if failed else 0
 
 
 def main(argv: list[str] | None = None) -> int:

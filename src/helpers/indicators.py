@@ -77,12 +77,11 @@ def block_sums(
     )
     path = block_path(data_dir, block)
     select = ", ".join(_window_sql(col, win, period) for col, win in needed)
-    with storage.connect() as con:
-        frame = con.execute(
-            f"SELECT unit_code, {select} FROM read_parquet(?) "
-            f"WHERE level = ? AND month <= ? GROUP BY unit_code",
-            [str(path), level, period.end],
-        ).df()
+    con = storage.shared_connection()
+    frame = con.execute(
+        f"SELECT unit_code, {select} FROM read_parquet(?) WHERE level = ? AND month <= ? GROUP BY unit_code",
+        [str(path), level, period.end],
+    ).df()
     frame = frame.set_index("unit_code")
     return frame.reindex(units)
 

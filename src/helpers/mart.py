@@ -12,13 +12,13 @@ inputs give the same bytes, and a rebuild after a change equals a build from scr
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from helpers import storage
 from helpers.errors import InputError
+from helpers.fingerprints import file_digest
 
 MARKER = "MART.json"
 STATS = ".input-stats.json"
@@ -214,15 +214,11 @@ def _sql_list(paths: list[Path]) -> str:
 
 def fingerprint(data_dir: Path | str) -> dict[str, str]:
     """Content hash of every canonical Parquet file: what the mart was built from."""
-    out = {}
-    for table in storage.TABLES:
-        for path in storage.table_files(data_dir, table):
-            digest = hashlib.sha256()
-            with open(path, "rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    digest.update(chunk)
-            out[f"{table}/{path.name}"] = digest.hexdigest()
-    return out
+    return {
+        f"{table}/{path.name}": file_digest(path)
+        for table in storage.TABLES
+        for path in storage.table_files(data_dir, table)
+    }
 
 
 def file_stats(data_dir: Path | str) -> dict[str, list[int]]:

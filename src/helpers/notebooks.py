@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
+if TYPE_CHECKING:  # nbformat takes a second to import: only where notebooks are handled
+    import nbformat
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOKS = ("province_review", "national_overview", "getting_started")
@@ -32,6 +34,7 @@ def execute(
     cwd: Path | None = None,
 ) -> nbformat.NotebookNode:
     """Run a notebook with papermill and write the executed copy to `target`."""
+    import nbformat
     import papermill as pm
 
     from helpers.storage import write_text_atomic

@@ -4,15 +4,15 @@ versions, and the definition of every indicator shown (traceable to the catalog)
 from __future__ import annotations
 
 import hashlib
-import json
 import platform
+from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pandas as pd
 
 from helpers import reference
-from helpers.mart import ensure_mart
+from helpers.fingerprints import data_fingerprint
 from helpers.report import text
 
 PACKAGES = [
@@ -26,12 +26,6 @@ PACKAGES = [
     "vietnam-provinces",
 ]
 SRC = Path(__file__).resolve().parent
-
-
-def data_fingerprint(data_dir: Path | str) -> str:
-    """A short hash of the content of every canonical file the report read."""
-    inputs = ensure_mart(data_dir)["inputs"]
-    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def code_version() -> str:
@@ -54,12 +48,12 @@ def package_versions() -> str:
     return ", ".join(out)
 
 
-def provenance_table(parameters: dict, data_dir: Path | str, lang: str) -> pd.DataFrame:
+def provenance_table(parameters: dict, data_dir: Path | str, until: date, lang: str) -> pd.DataFrame:
     """Parameters, data fingerprint, code version and package versions of a report."""
     params = ", ".join(f"{k} = {v!r}" for k, v in parameters.items())
     rows = [
         (text("prov_parameters", lang), params),
-        (text("prov_data", lang), data_fingerprint(data_dir)),
+        (text("prov_data", lang), data_fingerprint(data_dir, until)),
         (text("prov_code", lang), code_version()),
         (text("prov_packages", lang), package_versions()),
     ]

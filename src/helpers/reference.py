@@ -140,7 +140,7 @@ def catalog() -> dict:
     import yaml
 
     with open(REFERENCE_DIR / "indicators.yml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def indicators() -> pd.DataFrame:

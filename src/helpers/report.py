@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import os
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pandas as pd
 
 from helpers import reference, storage
 from helpers.errors import InputError
+from helpers.fingerprints import DATE_COLUMN
 from helpers.formatting import format_number
 from helpers.periods import Period, parse_period, resolve_baseline
 from helpers.sample import sample_info
@@ -21,13 +23,6 @@ from helpers.units import REORGANISATION, Unit, check_unit_period, legacy_of, na
 
 LANGS = ("vi", "en")
 REPO = Path(__file__).resolve().parents[2]
-_DATE_COLUMN = {
-    "dossiers": "received_on",
-    "procedures": "month",
-    "identification": "month",
-    "services": "month",
-    "tasks": "assigned_on",
-}
 
 
 @lru_cache(maxsize=1)
@@ -35,7 +30,7 @@ def _texts() -> dict:
     import yaml
 
     with open(reference.REFERENCE_DIR / "report_text.yml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def text(key: str, lang: str = "vi", **values) -> str:
@@ -151,32 +146,34 @@ def bullet_list(items: list[str], lang: str) -> str:
     return '<ul class="p06-list">' + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
 
 
-def data_sources(data_dir: Path, lang: str) -> list[str]:
-    """One line per canonical table: rows and dates covered, or that it is missing."""
+def data_sources(data_dir: Path, lang: str, until: date) -> list[str]:
+    """One line per canonical table: rows and dates covered up to `until` (the end of the
+    period, so a report reads no later data), or that the table is missing."""
     lines = []
-    con = storage.connect()
-    try:
-        for table in storage.TABLES:
-            files = storage.table_files(data_dir, table)
-            if not files:
-                lines.append(text("source_missing", lang, table=table))
-                continue
-            col = _DATE_COLUMN[table]
-            rows, first, last = con.execute(
-                f"SELECT count(*), min({col}), max({col}) FROM read_parquet(?)", [[str(f) for f in files]]
-            ).fetchone()
-            lines.append(
-                text(
-                    "source_line",
-                    lang,
-                    table=table,
-                    rows=format_number(rows, lang),
-                    first=f"{first:%m/%Y}",
-                    last=f"{last:%m/%Y}",
-                )
+    con = storage.shared_connection()
+    for table in storage.TABLES:
+        files = storage.table_files(data_dir, table)
+        if not files:
+            lines.append(text("source_missing", lang, table=table))
+            continue
+        col = DATE_COLUMN[table]
+        rows, first, last = con.execute(
+            f"SELECT count(*), min({col}), max({col}) FROM read_parquet(?) WHERE {col} <= ?",
+            [[str(f) for f in files], until],
+        ).fetchone()
+        if not rows:
+            lines.append(text("source_missing", lang, table=table))
+            continue
+        lines.append(
+            text(
+                "source_line",
+                lang,
+                table=table,
+                rows=format_number(rows, lang),
+                first=f"{first:%m/%Y}",
+                last=f"{last:%m/%Y}",
             )
-    finally:
-        con.close()
+        )
     return lines
 
 
@@ -215,7 +212,7 @@ def heading(params: Params, title_key: str = "title_province") -> str:
         (text("label_period", lang), str(params.period)),
         (text("label_baseline", lang), baseline),
         (text("label_boundaries", lang), boundaries(params)),
-        (text("label_sources", lang), "; ".join(data_sources(params.data_dir, lang))),
+        (text("label_sources", lang), "; ".join(data_sources(params.data_dir, lang, params.period.end_day))),
     ]
     facts = pd.DataFrame(rows, columns=[text("col_item", lang), text("col_detail", lang)])
     subtitle = text("subtitle", lang, period=params.period, baseline=baseline)

@@ -222,32 +222,35 @@ def task_section(params: Params, table: pd.DataFrame) -> tuple[Section, list[str
 PEER_INDICATORS = ["dossiers_online_pct", "eid_activation_pct", "score_766"]
 
 
-def peers(params: Params) -> Section:
+def review_tables(params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The unit's review table and the same table for all its peers, from one computation."""
+    level, _, group = peers_of(params.unit, "province")
+    peer_table = review_units(
+        level, group, group, params.period, params.baseline, params.data_dir, params.lang
+    )
+    table = peer_table[peer_table["unit"] == params.unit.selector].reset_index(drop=True)
+    return table, peer_table
+
+
+def peers(params: Params, peer_table: pd.DataFrame) -> Section:
     """The unit among its peers: ranked bars with the unit highlighted."""
     lang = params.lang
-    level, shown, group = peers_of(params.unit, "province")
     html = section_title("section_peers", lang)
-    if len(group) < 2:
+    if peer_table["unit"].nunique() < 2:
         return Section(html + f"<p>{text('none_found', lang)}</p>")
-    table = review_units(level, group, group, params.period, params.period, params.data_dir, lang)
-    me = table[table["unit"] == params.unit.selector]["unit_name"].iloc[0]
+    me = peer_table.loc[peer_table["unit"] == params.unit.selector, "unit_name"].iloc[0]
     figs = []
     for ind in PEER_INDICATORS:
-        rows = table[table["indicator"] == ind].set_index("unit_name")["value"]
+        rows = peer_table[peer_table["indicator"] == ind].set_index("unit_name")["value"]
         title_key = "chart_score_title" if ind == "score_766" else "chart_ranking_title"
         title = text(title_key, lang, name=_short(ind, lang), period=params.period)
         unit = reference.indicators().at[ind, "unit"]
-        figs.append(
-            plots.ranking_chart(
-                rows,
-                me,
-                title,
-                text("chart_pct" if unit == "pct" else "chart_count", lang)
-                if unit != "score"
-                else _short(ind, lang),
-                lang,
-            )
+        xlabel = (
+            _short(ind, lang)
+            if unit == "score"
+            else text("chart_pct" if unit == "pct" else "chart_count", lang)
         )
+        figs.append(plots.ranking_chart(rows, me, title, xlabel, lang))
     return Section(html, figs)
 
 
@@ -310,7 +313,7 @@ def method(params: Params, parameters: dict, indicators: list[str]) -> Section:
     lang = params.lang
     html = section_title("section_method", lang) + f"<p>{text('method_text', lang)}</p>"
     html += table_html(definitions_table(indicators, lang))
-    html += table_html(provenance_table(parameters, params.data_dir, lang))
+    html += table_html(provenance_table(parameters, params.data_dir, params.period.end_day, lang))
     return Section(html)
 
 

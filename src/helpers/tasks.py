@@ -43,10 +43,10 @@ def by_lead_unit(unit: Unit, period: Period, data_dir: Path | str) -> pd.DataFra
         HAVING due > 0 OR overdue > 0
         ORDER BY due DESC, lead_unit
     """
-    with storage.connect() as con:
-        frame = con.execute(
-            sql, {"start": start, "end": end, "code": unit.code, "files": [str(f) for f in files]}
-        ).df()
+    con = storage.shared_connection()
+    frame = con.execute(
+        sql, {"start": start, "end": end, "code": unit.code, "files": [str(f) for f in files]}
+    ).df()
     return frame.set_index("lead_unit")[columns]
 
 

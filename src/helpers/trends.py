@@ -40,12 +40,12 @@ def monthly(unit: Unit, start: date, end: date, indicators: list[str], data_dir:
                 out[s.id] = float("nan")
             continue
         columns = sorted({p[0] for s in mine for p in (s.numerator, s.denominator) if p})
-        with storage.connect() as con:
-            rows = con.execute(
-                f"SELECT month, {', '.join(columns)} FROM read_parquet(?) "
-                "WHERE level = ? AND unit_code = ? AND month <= ? ORDER BY month",
-                [str(block_path(data_dir, block)), level, code, end],
-            ).df()
+        con = storage.shared_connection()
+        rows = con.execute(
+            f"SELECT month, {', '.join(columns)} FROM read_parquet(?) "
+            "WHERE level = ? AND unit_code = ? AND month <= ? ORDER BY month",
+            [str(block_path(data_dir, block)), level, code, end],
+        ).df()
         rows["month"] = pd.to_datetime(rows["month"]).dt.date
         rows = rows.set_index("month")
         present = rows.index

@@ -1,0 +1,77 @@
+"""Content fingerprints of the canonical files: what a mart or a report was computed from.
+
+A report for a period reads only rows up to the end of that period, so its data
+fingerprint covers only the files whose first date falls before then: a change to later
+data leaves it (and its rebuild decision) untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from helpers import storage
+
+DATE_COLUMN = {
+    "dossiers": "received_on",
+    "procedures": "month",
+    "identification": "month",
+    "services": "month",
+    "tasks": "assigned_on",
+}
+"""The date that places a row of each canonical table in time."""
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's content, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def first_date(path: Path, table: str) -> str:
+    """The earliest date in a canonical file, from its Parquet statistics."""
+    meta = pq.read_metadata(path)
+    column = meta.schema.names.index(DATE_COLUMN[table])
+    stats = [meta.row_group(i).column(column).statistics for i in range(meta.num_row_groups)]
+    return min(str(s.min) for s in stats if s is not None and s.has_min_max)
+
+
+def data_files(data_dir: Path | str, cache: dict | None = None) -> list[dict]:
+    """Every canonical file with its content hash and first date. Hashes are reused from
+    `cache` (updated in place) while a file's size and modification time are unchanged."""
+    cache = {} if cache is None else cache
+    out = []
+    for table in storage.TABLES:
+        for path in storage.table_files(data_dir, table):
+            key = f"{table}/{path.name}"
+            stat = path.stat()
+            known = cache.get(key)
+            if not (known and known["size"] == stat.st_size and known["mtime_ns"] == stat.st_mtime_ns):
+                known = {
+                    "size": stat.st_size,
+                    "mtime_ns": stat.st_mtime_ns,
+                    "sha256": file_digest(path),
+                    "first": first_date(path, table),
+                }
+            cache[key] = known
+            out.append({"file": key, **known})
+    return out
+
+
+def files_until(files: list[dict], until: date) -> list[tuple[str, str]]:
+    """(file, hash) of the files with rows on or before `until`, sorted."""
+    return sorted((f["file"], f["sha256"]) for f in files if f["first"] <= until.isoformat())
+
+
+def data_fingerprint(data_dir: Path | str, until: date, files: list[dict] | None = None) -> str:
+    """A short hash of the content of every file a report up to `until` can read."""
+    files = data_files(data_dir) if files is None else files
+    payload = json.dumps(files_until(files, until))
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]

@@ -1,0 +1,169 @@
+"""`p06 build` end to end on a small sample: outputs and indexes, incremental rebuilds,
+failures that leave the others built, identical bytes, and the lock."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import shutil
+
+import nbformat
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from helpers import build as build_module
+from helpers import storage
+from helpers.build import LOCK_FILE, build
+from helpers.cli import main
+from helpers.notebooks import NOTEBOOK_DIR
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory, small_sample):
+    # a private copy: one test rewrites a data file
+    path = tmp_path_factory.mktemp("build-data")
+    shutil.copytree(small_sample[0] / "processed", path / "processed")
+    return path
+
+
+@pytest.fixture(scope="module")
+def first_build(data_dir, tmp_path_factory):
+    reports = tmp_path_factory.mktemp("reports")
+    summary = build("2024-Q4", data_dir, reports, units=["44", "79"], jobs=2)
+    return reports, summary
+
+
+def test_outputs_and_indexes_exist_and_link(first_build):
+    reports, summary = first_build
+    assert [r.status for r in summary.results] == ["built", "built"]
+    folder = reports / "2024-Q4"
+    for name in ("44", "79"):
+        assert (folder / f"{name}.html").exists() and (folder / f"{name}.ipynb").exists()
+    index = (folder / "index.html").read_text()
+    assert 'href="44.html"' in index and 'href="79.html"' in index
+    assert "Quảng Trị (44)" in index and "Thành phố Hồ Chí Minh (79)" in index
+    root = (reports / "index.html").read_text()
+    assert 'href="2024-Q4/index.html"' in root
+    assert not list(folder.glob(".*.running.ipynb"))
+    page = (folder / "44.html").read_text()
+    assert "sections.show" not in page and "check_parameters" not in page
+
+
+def test_second_build_does_nothing(first_build, data_dir, capsys):
+    reports, _ = first_build
+    assert (
+        main(
+            [
+                "build",
+                "--period",
+                "2024-Q4",
+                "--unit",
+                "44",
+                "--unit",
+                "79",
+                "--data-dir",
+                str(data_dir),
+                "--reports-dir",
+                str(reports),
+            ]
+        )
+        == 0
+    )
+    assert "nothing to do, all 2 reports are up to date" in capsys.readouterr().out
+
+
+def test_changed_data_rebuilds_exactly_the_reports_that_read_it(first_build, data_dir):
+    reports, _ = first_build
+    build("2025-Q2", data_dir, reports, units=["44"], jobs=1)
+    # a dossier of March 2025 changes: the 2025-Q2 report reads it, the 2024-Q4 ones do not
+    path = storage.table_dir(data_dir, "dossiers") / "sample-2025-03.parquet"
+    table = pq.read_table(path)
+    synced = table["synced"].to_pylist()
+    synced[0] = not synced[0]
+    table = table.set_column(table.schema.get_field_index("synced"), "synced", pa.array(synced, pa.bool_()))
+    storage.write_parquet(table, path)
+    early = build("2024-Q4", data_dir, reports, units=["44", "79"], jobs=1)
+    late = build("2025-Q2", data_dir, reports, units=["44"], jobs=1)
+    assert [r.status for r in early.results] == ["skipped", "skipped"]
+    assert [r.status for r in late.results] == ["built"]
+
+
+def test_same_inputs_same_bytes(first_build, data_dir):
+    reports, _ = first_build
+    before = {p.name: p.read_bytes() for p in (reports / "2024-Q4").glob("*.html") if p.name != "index.html"}
+    build("2024-Q4", data_dir, reports, units=["44", "79"], jobs=2, force=True)
+    after = {p.name: p.read_bytes() for p in (reports / "2024-Q4").glob("*.html") if p.name != "index.html"}
+    assert before == after and len(before) == 2
+
+
+def test_a_failing_report_leaves_the_others_built(data_dir, tmp_path, monkeypatch, capsys):
+    # a notebook whose kernel dies for unit 79: the same worker then builds 44 in a new kernel
+    nb = nbformat.read(NOTEBOOK_DIR / "province_review.ipynb", 4)
+    crash = nbformat.v4.new_code_cell('if unit == "79":\n    import os\n    os._exit(1)')
+    crash["id"] = "crash"
+    nb.cells.insert(3, crash)
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nbformat.write(nb, notebooks / "province_review.ipynb")
+    monkeypatch.setattr(build_module, "NOTEBOOK_DIR", notebooks)
+    reports = tmp_path / "reports"
+    code = main(
+        [
+            "build",
+            "--period",
+            "2024-Q4",
+            "--unit",
+            "79",
+            "--unit",
+            "44",
+            "--jobs",
+            "1",
+            "--data-dir",
+            str(data_dir),
+            "--reports-dir",
+            str(reports),
+        ]
+    )
+    assert code == 1
+    out = capsys.readouterr().out
+    assert "built 1" in out and "failed 1" in out and "failed 79" in out
+    folder = reports / "2024-Q4"
+    assert (folder / "44.html").exists() and not (folder / "79.html").exists()
+    assert (folder / "79.ipynb").exists()  # the executed notebook, for the reader of the error
+    state = json.loads((folder / "build.json").read_text())
+    assert state["reports"]["79"]["status"] == "failed" and state["reports"]["79"]["error"]
+    index = (folder / "index.html").read_text()
+    assert "79.ipynb" in index and "p06-bad" in index
+
+
+def test_a_second_build_into_the_same_folder_is_refused(data_dir, tmp_path, capsys):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    with open(reports / LOCK_FILE, "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        code = main(
+            [
+                "build",
+                "--period",
+                "2024-Q4",
+                "--unit",
+                "44",
+                "--data-dir",
+                str(data_dir),
+                "--reports-dir",
+                str(reports),
+            ]
+        )
+    assert code == 1
+    err = capsys.readouterr().err
+    assert err.startswith("p06 build: failed:") and "another p06 build is writing" in err
+    assert not (reports / "2024-Q4").exists()
+
+
+def test_bad_arguments_exit_2(data_dir, tmp_path):
+    args = ["--data-dir", str(data_dir), "--reports-dir", str(tmp_path)]
+    assert main(["build", "--period", "2025", "--unit", "legacy/45", *args]) == 2
+    assert main(["build", "--period", "2025-13", "--all", *args]) == 2
+    assert main(["build", "--period", "2025", "--unit", "44", "--notebook", "nope", *args]) == 2
+    assert main(["build", *args]) == 2
