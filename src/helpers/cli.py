@@ -172,6 +172,7 @@ class _Progress:
             file=sys.stderr,
             dynamic_ncols=True,
             leave=False,
+            disable=None,  # no bar when stderr is not a terminal (CI logs)
         )
         self.bar.set_postfix_str(f"building {', '.join(building)}")
 

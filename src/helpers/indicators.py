@@ -10,6 +10,7 @@ missing (NaN) when its denominator is 0. Nothing here repeats a name, unit or so
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +37,8 @@ class Spec:
     direction: str
 
 
-def specs() -> list[Spec]:
+@lru_cache(maxsize=1)
+def specs() -> tuple[Spec, ...]:
     """The computable definition of every catalog indicator, in catalog order."""
     out = []
     for ind in reference.catalog()["indicators"]:
@@ -51,7 +53,7 @@ def specs() -> list[Spec]:
                 direction=ind["direction"],
             )
         )
-    return out
+    return tuple(out)
 
 
 def _window_sql(column: str, window: str, period: Period) -> str:

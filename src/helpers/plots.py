@@ -66,6 +66,17 @@ def number_axis(axis, lang: str, decimals: int = 0, integer: bool = False) -> No
     axis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, lang, decimals)))
 
 
+def _fix_margins(fig: Figure, labels: Sequence[str] = (), fontsize: float = 10,
+                 bottom_in: float = 0.55, top_in: float = 0.4, right_in: float = 0.25) -> None:
+    """Margins in inches, sized from the longest category label: the same layout as a
+    tight layout, without the extra draw it costs (charts are most of a report's time)."""
+    width, height = fig.get_size_inches()
+    longest = max((len(str(label)) for label in labels), default=4)
+    left_in = 0.25 + 0.62 * fontsize / 72 * longest
+    fig.subplots_adjust(left=min(0.45, left_in / width), right=1 - right_in / width,
+                        bottom=bottom_in / height, top=1 - top_in / height)
+
+
 def _month_labels(months: Sequence, lang: str) -> list[str]:
     return [f"{m:%m/%Y}" if lang == "vi" else f"{m:%Y-%m}" for m in months]
 
@@ -94,8 +105,8 @@ def trend_chart(
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     number_axis(ax.yaxis, lang)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=min(4, len(labels) + 1))
-    fig.tight_layout()
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=min(4, len(labels) + 1))
+    _fix_margins(fig, ["100.000.000"], bottom_in=1.15)
     return fig
 
 
@@ -122,7 +133,7 @@ def funnel_chart(stages: list[tuple[str, float]], title: str, xlabel: str, lang:
     ax.set_xlabel(xlabel)
     ax.grid(axis="y", visible=False)
     number_axis(ax.xaxis, lang)
-    fig.tight_layout()
+    _fix_margins(fig, labels)
     return fig
 
 
@@ -166,7 +177,7 @@ def ranking_chart(
     ax.set_xlabel(xlabel)
     ax.grid(axis="y", visible=False)
     number_axis(ax.xaxis, lang)
-    fig.tight_layout()
+    _fix_margins(fig, names, fontsize=8, right_in=0.45)
     return fig
 
 
@@ -188,5 +199,5 @@ def stacked_bars(
     ax.grid(axis="y", visible=False)
     number_axis(ax.xaxis, lang, integer=True)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.6 / len(frame)), ncol=len(labels))
-    fig.tight_layout()
+    _fix_margins(fig, names, bottom_in=1.05)
     return fig
