@@ -219,7 +219,7 @@ def task_section(params: Params, table: pd.DataFrame) -> tuple[Section, list[str
     return Section(html, figs), tasks.overdue_leads(by_lead)
 
 
-PEER_INDICATORS = ["dossiers_online_pct", "eid_activation_pct", "score_766"]
+PEER_INDICATORS = ["dossiers_online_pct", "score_766"]
 
 
 def review_tables(params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
