@@ -90,6 +90,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="a YAML list of runs to build instead of --period (see reports.yml)",
     )
     bld.set_defaults(func=cmd_build)
+
+    ing = sub.add_parser(
+        "ingest",
+        parents=[common],
+        help="validate spreadsheets or CSV exports and add them to DATA_DIR/processed",
+    )
+    ing.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    ing.add_argument(
+        "--table", required=True, choices=["dossiers", "procedures", "identification", "services", "tasks"]
+    )
+    ing.add_argument("--sheet", default=None, help="the sheet to read (default: the first with a header)")
+    ing.set_defaults(func=cmd_ingest)
+
+    tpl = sub.add_parser("template", help="write an .xlsx template for a canonical table")
+    tpl.add_argument(
+        "--table", required=True, choices=["dossiers", "procedures", "identification", "services", "tasks"]
+    )
+    tpl.add_argument("--lang", choices=["vi", "en"], default="vi")
+    tpl.add_argument(
+        "--output", type=Path, default=None, help="where to write it (default: template-TABLE-LANG.xlsx)"
+    )
+    tpl.set_defaults(func=cmd_template)
     return parser
 
 
@@ -233,6 +255,35 @@ def cmd_build(args: argparse.Namespace) -> int:
                 f"(see {summary.folder / (result.name + '.ipynb')})"
             )
     return 1 if failed else 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from helpers.ingest import ingest
+
+    summary = ingest(args.files, args.table, args.data_dir, sheet=args.sheet)
+    where = args.data_dir / "processed" / args.table
+    print(f"Ingested {summary['rows']:,} rows into {where}/:")
+    for f in summary["files"]:
+        sheet = f", sheet {f['sheet']}" if f["sheet"] else ""
+        print(f"  {f['file']}{sheet}: header on row {f['header_row']}, {f['rows']:,} rows")
+        if f["personal_dropped"]:
+            print(f"    personal data dropped, columns: {', '.join(f['personal_dropped'])}")
+        if f["ignored"]:
+            print(f"    columns not used: {', '.join(f['ignored'])}")
+    months = sorted(summary["written"])
+    print(f"  province-months written: {', '.join(months)}")
+    if summary["replaced"]:
+        print(f"  replaced what was stored for: {', '.join(summary['replaced'])}")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from helpers.ingest import write_template
+
+    target = args.output or Path(f"template-{args.table}-{args.lang}.xlsx")
+    write_template(args.table, target, args.lang)
+    print(f"Template for table {args.table} ({args.lang}) written to {target}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

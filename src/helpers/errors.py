@@ -14,9 +14,13 @@ class Problem:
     row: int | None
     value: object
     reason: str
+    file: str | None = None
+    sheet: str | None = None
 
     def __str__(self) -> str:
-        where = [f"table {self.table}"]
+        where = [f"file {self.file}"] if self.file else []
+        where += [f"sheet {self.sheet}"] if self.sheet else []
+        where.append(f"table {self.table}")
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:

@@ -66,15 +66,25 @@ def number_axis(axis, lang: str, decimals: int = 0, integer: bool = False) -> No
     axis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, lang, decimals)))
 
 
-def _fix_margins(fig: Figure, labels: Sequence[str] = (), fontsize: float = 10,
-                 bottom_in: float = 0.55, top_in: float = 0.4, right_in: float = 0.25) -> None:
+def _fix_margins(
+    fig: Figure,
+    labels: Sequence[str] = (),
+    fontsize: float = 10,
+    bottom_in: float = 0.55,
+    top_in: float = 0.4,
+    right_in: float = 0.25,
+) -> None:
     """Margins in inches, sized from the longest category label: the same layout as a
     tight layout, without the extra draw it costs (charts are most of a report's time)."""
     width, height = fig.get_size_inches()
     longest = max((len(str(label)) for label in labels), default=4)
     left_in = 0.25 + 0.62 * fontsize / 72 * longest
-    fig.subplots_adjust(left=min(0.45, left_in / width), right=1 - right_in / width,
-                        bottom=bottom_in / height, top=1 - top_in / height)
+    fig.subplots_adjust(
+        left=min(0.45, left_in / width),
+        right=1 - right_in / width,
+        bottom=bottom_in / height,
+        top=1 - top_in / height,
+    )
 
 
 def _month_labels(months: Sequence, lang: str) -> list[str]:
