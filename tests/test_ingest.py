@@ -32,12 +32,33 @@ PHONES = ["0912345678", "0987 654 321", "+84905111222"]
 
 
 def _dossier_csv(path, rows, bom=True, sep=";"):
-    header = ["Mã hồ sơ", "Họ tên người nộp", "Số CCCD", "Ghi chú", "mã TTHC", "TỈNH/THÀNH PHỐ",
-              "Xã/Phường", "Cấp giải quyết", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày trả kết quả",
-              "Hình thức nộp", "Toàn trình", "Đồng bộ DVCQG", "Có phí", "Thanh toán trực tuyến",
-              "Số hóa", "Kết quả điện tử", "Đánh giá"]
-    lines = ["BÁO CÁO TÌNH HÌNH GIẢI QUYẾT HỒ SƠ", "Từ ngày 01/01/2024 đến ngày 31/07/2025", "",
-             sep.join(header)]
+    header = [
+        "Mã hồ sơ",
+        "Họ tên người nộp",
+        "Số CCCD",
+        "Ghi chú",
+        "mã TTHC",
+        "TỈNH/THÀNH PHỐ",
+        "Xã/Phường",
+        "Cấp giải quyết",
+        "Ngày tiếp nhận",
+        "Ngày hẹn trả",
+        "Ngày trả kết quả",
+        "Hình thức nộp",
+        "Toàn trình",
+        "Đồng bộ DVCQG",
+        "Có phí",
+        "Thanh toán trực tuyến",
+        "Số hóa",
+        "Kết quả điện tử",
+        "Đánh giá",
+    ]
+    lines = [
+        "BÁO CÁO TÌNH HÌNH GIẢI QUYẾT HỒ SƠ",
+        "Từ ngày 01/01/2024 đến ngày 31/07/2025",
+        "",
+        sep.join(header),
+    ]
     lines += [sep.join(r) for r in rows]
     text = "\n".join(lines) + "\n"
     path.write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8"))
@@ -46,15 +67,70 @@ def _dossier_csv(path, rows, bom=True, sep=";"):
 
 GOOD_ROWS = [
     # legacy name before July 2025, dd/mm/yyyy, Có/x/blank booleans, a phone in "Ghi chú"
-    ["HS-0001", NAMES[0], CCCD[0], PHONES[0], "1.001", "Quảng Trị", "19333", "Cấp xã",
-     "05/01/2024", "10/01/2024", "09/01/2024", "Trực tuyến", "x", "Có", "Có", "Có", "1",
-     "TRUE", "Hài lòng"],
-    ["HS-0002", NAMES[1], CCCD[1], PHONES[1], "1.002", "Tỉnh Quảng Bình", "", "Cấp tỉnh",
-     "2024-02-01", "2024-02-15", "", "Trực tiếp", "", "Có", "Không", "", "0", "FALSE", ""],
+    [
+        "HS-0001",
+        NAMES[0],
+        CCCD[0],
+        PHONES[0],
+        "1.001",
+        "Quảng Trị",
+        "19333",
+        "Cấp xã",
+        "05/01/2024",
+        "10/01/2024",
+        "09/01/2024",
+        "Trực tuyến",
+        "x",
+        "Có",
+        "Có",
+        "Có",
+        "1",
+        "TRUE",
+        "Hài lòng",
+    ],
+    [
+        "HS-0002",
+        NAMES[1],
+        CCCD[1],
+        PHONES[1],
+        "1.002",
+        "Tỉnh Quảng Bình",
+        "",
+        "Cấp tỉnh",
+        "2024-02-01",
+        "2024-02-15",
+        "",
+        "Trực tiếp",
+        "",
+        "Có",
+        "Không",
+        "",
+        "0",
+        "FALSE",
+        "",
+    ],
     # after July 2025: the current province by code, postal by its long name
-    ["HS-0003", NAMES[2], CCCD[2], PHONES[2], "1.003", "44", "19333", "Cấp xã", "03/08/2025",
-     "13/08/2025", "12/08/2025", "Qua dịch vụ bưu chính công ích", "", "có", "không", "",
-     "Có", "Có", "Bình thường"],
+    [
+        "HS-0003",
+        NAMES[2],
+        CCCD[2],
+        PHONES[2],
+        "1.003",
+        "44",
+        "19333",
+        "Cấp xã",
+        "03/08/2025",
+        "13/08/2025",
+        "12/08/2025",
+        "Qua dịch vụ bưu chính công ích",
+        "",
+        "có",
+        "không",
+        "",
+        "Có",
+        "Có",
+        "Bình thường",
+    ],
 ]
 
 
@@ -112,14 +188,71 @@ def test_same_file_twice_keeps_one_copy_and_stored_months_are_replaced(tmp_path,
 BAD_ROWS = [
     GOOD_ROWS[0],
     # row 6: duplicated dossier; finish before receipt
-    ["HS-0001", "", "", "", "1.001", "Quảng Trị", "19333", "Cấp xã", "05/01/2024", "10/01/2024",
-     "01/01/2024", "Trực tuyến", "x", "Có", "Có", "Có", "1", "TRUE", "Hài lòng"],
+    [
+        "HS-0001",
+        "",
+        "",
+        "",
+        "1.001",
+        "Quảng Trị",
+        "19333",
+        "Cấp xã",
+        "05/01/2024",
+        "10/01/2024",
+        "01/01/2024",
+        "Trực tuyến",
+        "x",
+        "Có",
+        "Có",
+        "Có",
+        "1",
+        "TRUE",
+        "Hài lòng",
+    ],
     # row 7: unknown province, a date that is not one, a channel nobody uses
-    ["HS-0009", "", "", "", "1.001", "Atlantis", "", "Cấp tỉnh", "31/02/2024", "10/03/2024", "",
-     "Fax", "", "Có", "Không", "", "0", "FALSE", ""],
+    [
+        "HS-0009",
+        "",
+        "",
+        "",
+        "1.001",
+        "Atlantis",
+        "",
+        "Cấp tỉnh",
+        "31/02/2024",
+        "10/03/2024",
+        "",
+        "Fax",
+        "",
+        "Có",
+        "Không",
+        "",
+        "0",
+        "FALSE",
+        "",
+    ],
     # row 8: a future date
-    ["HS-0010", "", "", "", "1.001", "Quảng Trị", "", "Cấp tỉnh", "05/01/2099", "10/01/2099",
-     "", "Trực tiếp", "", "Có", "Không", "", "0", "FALSE", ""],
+    [
+        "HS-0010",
+        "",
+        "",
+        "",
+        "1.001",
+        "Quảng Trị",
+        "",
+        "Cấp tỉnh",
+        "05/01/2099",
+        "10/01/2099",
+        "",
+        "Trực tiếp",
+        "",
+        "Có",
+        "Không",
+        "",
+        "0",
+        "FALSE",
+        "",
+    ],
 ]
 
 
@@ -155,9 +288,21 @@ def _identification_xlsx(path, rows):
     ws.append(["Đơn vị: Công an tỉnh"])
     ws.append(["", "", "", "Dân cư", None, "Căn cước", None, "Định danh điện tử"])  # merged groups
     ws.merge_cells("D3:E3")
-    ws.append(["Tháng", "Tỉnh", "Mã xã", "Dân số", "Dân số từ 14 tuổi", "Số hồ sơ CCCD thu nhận",
-               "Số thẻ CCCD đã cấp", "Số hồ sơ định danh điện tử", "Định danh điện tử mức độ 2",
-               "Số tài khoản đã kích hoạt", "Họ và tên cán bộ"])
+    ws.append(
+        [
+            "Tháng",
+            "Tỉnh",
+            "Mã xã",
+            "Dân số",
+            "Dân số từ 14 tuổi",
+            "Số hồ sơ CCCD thu nhận",
+            "Số thẻ CCCD đã cấp",
+            "Số hồ sơ định danh điện tử",
+            "Định danh điện tử mức độ 2",
+            "Số tài khoản đã kích hoạt",
+            "Họ và tên cán bộ",
+        ]
+    )
     for row in rows:
         ws.append(row)
     book.save(path)
@@ -165,18 +310,31 @@ def _identification_xlsx(path, rows):
 
 
 def test_xlsx_with_title_rows_merged_headers_serial_dates_and_separators(tmp_path):
-    src = _identification_xlsx(tmp_path / "cccd.xlsx", [
-        [45292, "Tỉnh Quảng Bình", "18859", "12.345", "9.500", "1.200", "1,150", 300, 250, 210,
-         NAMES[0]],  # 45292 is 1 January 2024 as an Excel serial
-        ["Tháng 3/2024", "Quảng Trị", 19333, 8000, 6200, 40, 38, "100", "80", "60", NAMES[1]],
-    ])
+    src = _identification_xlsx(
+        tmp_path / "cccd.xlsx",
+        [
+            [
+                45292,
+                "Tỉnh Quảng Bình",
+                "18859",
+                "12.345",
+                "9.500",
+                "1.200",
+                "1,150",
+                300,
+                250,
+                210,
+                NAMES[0],
+            ],  # 45292 is 1 January 2024 as an Excel serial
+            ["Tháng 3/2024", "Quảng Trị", 19333, 8000, 6200, 40, 38, "100", "80", "60", NAMES[1]],
+        ],
+    )
     data = tmp_path / "data"
     summary = ingest([src], "identification", data)
     assert summary["files"][0]["header_row"] == 4
     assert summary["files"][0]["personal_dropped"] == ["Họ và tên cán bộ"]
     t = storage.read_table(data, "identification").to_pandas().sort_values("month")
-    assert [m.date() if hasattr(m, "date") else m for m in t["month"]] == [
-        date(2024, 1, 1), date(2024, 3, 1)]
+    assert [m.date() if hasattr(m, "date") else m for m in t["month"]] == [date(2024, 1, 1), date(2024, 3, 1)]
     assert t["legacy_province_code"].tolist() == ["44", "45"]
     assert t["population"].tolist() == [12345, 8000]
     assert t["cccd_issued"].tolist() == [1150, 38]
@@ -184,9 +342,12 @@ def test_xlsx_with_title_rows_merged_headers_serial_dates_and_separators(tmp_pat
 
 
 def test_counts_above_denominators_are_named(tmp_path):
-    src = _identification_xlsx(tmp_path / "bad.xlsx", [
-        ["01/2024", "Quảng Trị", "19333", 1000, 2000, 10, 10, 10, 20, 5, ""],
-    ])
+    src = _identification_xlsx(
+        tmp_path / "bad.xlsx",
+        [
+            ["01/2024", "Quảng Trị", "19333", 1000, 2000, 10, 10, 10, 20, 5, ""],
+        ],
+    )
     with pytest.raises(InputError) as err:
         ingest([src], "identification", tmp_path / "data")
     found = {(p.row, p.column, p.sheet) for p in err.value.problems}
@@ -196,23 +357,28 @@ def test_counts_above_denominators_are_named(tmp_path):
 
 def test_services_percentages_and_unknown_units(tmp_path):
     path = tmp_path / "services.csv"
-    path.write_text("Tháng,Tỉnh,Số cơ sở KCB,Tỷ lệ cơ sở KCB sử dụng CCCD,Số đối tượng ASXH,"
-                    "Số đối tượng nhận không dùng tiền mặt,Số bản ghi CSDL chuyên ngành,"
-                    "Tỷ lệ làm sạch\n"
-                    '12/2023,Quảng Trị,150,"81,2%",22000,14300,"780.000",50\n', encoding="utf-8")
+    path.write_text(
+        "Tháng,Tỉnh,Số cơ sở KCB,Tỷ lệ cơ sở KCB sử dụng CCCD,Số đối tượng ASXH,"
+        "Số đối tượng nhận không dùng tiền mặt,Số bản ghi CSDL chuyên ngành,"
+        "Tỷ lệ làm sạch\n"
+        '12/2023,Quảng Trị,150,"81,2%",22000,14300,"780.000",50\n',
+        encoding="utf-8",
+    )
     data = tmp_path / "data"
     ingest([path], "services", data)
     t = storage.read_table(data, "services").to_pylist()[0]
     assert t["medical_facilities_accepting_cccd"] == 122  # 81.2% of 150, rounded
     assert t["records_cleaned"] == 390_000
     bad = tmp_path / "bad.csv"
-    bad.write_text("Tháng,Tỉnh,Số cơ sở KCB,Số cơ sở KCB sử dụng CCCD,Số đối tượng ASXH,"
-                   "Số đối tượng nhận không dùng tiền mặt,Số bản ghi CSDL chuyên ngành,"
-                   "Số bản ghi đã làm sạch\n12/2023,Thành phố Gotham,1,1,1,1,1,1\n", encoding="utf-8")
+    bad.write_text(
+        "Tháng,Tỉnh,Số cơ sở KCB,Số cơ sở KCB sử dụng CCCD,Số đối tượng ASXH,"
+        "Số đối tượng nhận không dùng tiền mặt,Số bản ghi CSDL chuyên ngành,"
+        "Số bản ghi đã làm sạch\n12/2023,Thành phố Gotham,1,1,1,1,1,1\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InputError) as err:
         ingest([bad], "services", data)
-    assert [(p.row, p.column, p.value) for p in err.value.problems] == [
-        (2, "Tỉnh", "Thành phố Gotham")]
+    assert [(p.row, p.column, p.value) for p in err.value.problems] == [(2, "Tỉnh", "Thành phố Gotham")]
 
 
 def test_refuses_to_mix_with_the_sample(small_sample, tmp_path):

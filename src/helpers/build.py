@@ -167,7 +167,7 @@ def _warm_kernel(start_timeout: int):
     return km
 
 
-def _execute_warm(job: Job, target: Path, start_timeout: int):
+def _execute_warm(job: Job, target: Path | None, start_timeout: int):
     """Execute a notebook with papermill in this worker's warm kernel, after a reset."""
     import nbformat
     import papermill as pm
@@ -205,7 +205,7 @@ def _execute_warm(job: Job, target: Path, start_timeout: int):
     papermill_engines.register("p06-warm", WarmEngine)
     return pm.execute_notebook(
         str(NOTEBOOK_DIR / f"{job.notebook}.ipynb"),
-        str(target),
+        None if target is None else str(target),
         parameters=job.parameters,
         engine_name="p06-warm",
         kernel_name="python3",

@@ -9,6 +9,7 @@ missing (NaN) when its denominator is 0. Nothing here repeats a name, unit or so
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -86,6 +87,20 @@ def block_sums(
     ).df()
     frame = frame.set_index("unit_code")
     return frame.reindex(units)
+
+
+@lru_cache(maxsize=16)
+def _compute_cached(
+    data_dir: str,
+    level: str,
+    period: Period,
+    units: tuple[str, ...],
+    blocks: tuple[str, ...],
+    mart_token: str,
+) -> pd.DataFrame:
+    """`compute`, remembered while the mart's inputs (`mart_token`) are the same: in a batch
+    build, every report of a period ranks its unit among the same peers."""
+    return compute(data_dir, level, period, list(units), list(blocks))
 
 
 def compute(
@@ -255,8 +270,9 @@ def review_units(
     """The review table for units `shown` of one mart level, ranked among `peers`."""
     marker = ensure_mart(data_dir)
     blocks = [b for b in marker["blocks"] if mart_level != "commune" or BLOCKS_BY_NAME[b].has_commune]
-    now = compute(data_dir, mart_level, period, peers, blocks)
-    then = compute(data_dir, mart_level, base, shown, blocks)
+    token = json.dumps(marker["inputs"], sort_keys=True)
+    now = _compute_cached(str(data_dir), mart_level, period, tuple(peers), tuple(blocks), token)
+    then = _compute_cached(str(data_dir), mart_level, base, tuple(shown), tuple(blocks), token)
     out = now[now["unit_code"].isin(shown)].merge(
         then[["unit_code", "indicator", "value"]].rename(columns={"value": "baseline_value"}),
         on=["unit_code", "indicator"],

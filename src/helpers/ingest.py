@@ -383,8 +383,29 @@ def find_header(sheet: Sheet, table: str) -> tuple[int, list] | None:
     return None if best is None else (best[1], sheet.rows[best[1]][1])
 
 
-_SURNAMES = {"nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang",
-             "bui", "do", "ho", "ngo", "duong", "ly", "dinh", "truong", "mai", "trinh", "lam"}
+_SURNAMES = {
+    "nguyen",
+    "tran",
+    "le",
+    "pham",
+    "hoang",
+    "huynh",
+    "phan",
+    "vu",
+    "vo",
+    "dang",
+    "bui",
+    "do",
+    "ho",
+    "ngo",
+    "duong",
+    "ly",
+    "dinh",
+    "truong",
+    "mai",
+    "trinh",
+    "lam",
+}
 """The commonest Vietnamese family names: a column of values starting with them holds names."""
 _CONTACT = re.compile(r"(\d{9}|\d{12}|(\+?84|0)\d{9,10})")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}")
