@@ -52,6 +52,7 @@ _DATE_COLUMN = {
     "tasks": "assigned_on",
 }
 STATE_FILE = "build.json"
+QUIET_KERNEL = ["--IPKernelApp.log_level=ERROR"]  # no kernel start-up chatter in the logs
 LOCK_FILE = ".build.lock"
 
 
@@ -150,7 +151,7 @@ def _warm_kernel(start_timeout: int):
     for attempt in (1, 2):
         km = AsyncKernelManager(kernel_name="python3")
         try:
-            run_sync(km.start_kernel)(cwd=str(NOTEBOOK_DIR))
+            run_sync(km.start_kernel)(cwd=str(NOTEBOOK_DIR), extra_arguments=QUIET_KERNEL)
             client = km.client()
             client.start_channels()
             run_sync(client.wait_for_ready)(timeout=start_timeout)

@@ -69,26 +69,16 @@ _PROCEDURE_STOCKS = """
     FROM src GROUP BY ALL
 """
 
-_IDENTIFICATION = """
-    SELECT month, province_code, legacy_province_code, commune_code,
-           sum(population) AS population, sum(population_eligible) AS population_eligible,
-           sum(cccd_applications) AS cccd_applications, sum(cccd_issued) AS cccd_issued,
-           sum(eid_applications) AS eid_applications,
-           sum(eid_level2_applications) AS eid_level2_applications,
-           sum(eid_activated) AS eid_activated
-    FROM src GROUP BY ALL
-"""
 
-_SERVICES = """
-    SELECT month, province_code, legacy_province_code,
-           sum(medical_facilities) AS medical_facilities,
-           sum(medical_facilities_accepting_cccd) AS medical_facilities_accepting_cccd,
-           sum(social_beneficiaries) AS social_beneficiaries,
-           sum(social_beneficiaries_cashless) AS social_beneficiaries_cashless,
-           sum(records_specialised) AS records_specialised,
-           sum(records_cleaned) AS records_cleaned
-    FROM src GROUP BY ALL
-"""
+def _sums_sql(columns: tuple[str, ...], commune: bool) -> str:
+    """Monthly sums of a table that already reports counts."""
+    sums = ", ".join(f"sum({c}) AS {c}" for c in columns)
+    place = "province_code, legacy_province_code" + (", commune_code" if commune else "")
+    return f"SELECT month, {place}, {sums} FROM src GROUP BY ALL"
+
+
+_IDENTIFICATION = _sums_sql(storage.COUNT_COLUMNS["identification"], commune=True)
+_SERVICES = _sums_sql(storage.COUNT_COLUMNS["services"], commune=False)
 
 # Tasks: flows by the month of their deadline, and the stock overdue at each month's end
 # (deadline passed, not completed by the last day of the month).
@@ -142,29 +132,14 @@ BLOCKS = (
         "identification",
         "identification",
         _IDENTIFICATION,
-        (
-            "population",
-            "population_eligible",
-            "cccd_applications",
-            "cccd_issued",
-            "eid_applications",
-            "eid_level2_applications",
-            "eid_activated",
-        ),
+        storage.COUNT_COLUMNS["identification"],
         True,
     ),
     Block(
         "services",
         "services",
         _SERVICES,
-        (
-            "medical_facilities",
-            "medical_facilities_accepting_cccd",
-            "social_beneficiaries",
-            "social_beneficiaries_cashless",
-            "records_specialised",
-            "records_cleaned",
-        ),
+        storage.COUNT_COLUMNS["services"],
         False,
     ),
     Block("tasks", "tasks", _TASKS, ("tasks_due", "tasks_due_on_time", "tasks_overdue"), False),

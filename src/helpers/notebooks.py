@@ -48,6 +48,7 @@ def execute(
         progress_bar=False,
         start_timeout=start_timeout,
         log_output=False,
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no kernel start-up chatter in logs
     )
     executed = clean(executed)
     write_text_atomic(target, nbformat.writes(executed) + "\n")

@@ -19,6 +19,27 @@ import pyarrow.parquet as pq
 TABLES = ("dossiers", "procedures", "identification", "services", "tasks")
 """The canonical tables of DESIGN.md section 5."""
 
+COUNT_COLUMNS = {
+    "identification": (
+        "population",
+        "population_eligible",
+        "cccd_applications",
+        "cccd_issued",
+        "eid_applications",
+        "eid_level2_applications",
+        "eid_activated",
+    ),
+    "services": (
+        "medical_facilities",
+        "medical_facilities_accepting_cccd",
+        "social_beneficiaries",
+        "social_beneficiaries_cashless",
+        "records_specialised",
+        "records_cleaned",
+    ),
+}
+"""The monthly counts of the tables that report counts (DESIGN.md section 5)."""
+
 DEFAULT_DATA_DIR = Path("data")
 
 

@@ -14,6 +14,7 @@ import pandera.pandas as pa
 
 from helpers import reference
 from helpers.errors import InputError, Problem
+from helpers.storage import COUNT_COLUMNS
 from helpers.units import REORGANISATION
 
 _BOOL = pa.Column(bool, nullable=False)
@@ -166,18 +167,7 @@ def _schemas() -> dict[str, pa.DataFrameSchema]:
             {
                 "month": _month_start(),
                 **places,
-                **{
-                    c: _count()
-                    for c in (
-                        "population",
-                        "population_eligible",
-                        "cccd_applications",
-                        "cccd_issued",
-                        "eid_applications",
-                        "eid_level2_applications",
-                        "eid_activated",
-                    )
-                },
+                **{c: _count() for c in COUNT_COLUMNS["identification"]},
             },
             checks=[
                 _legacy_matches_current(),
@@ -196,17 +186,7 @@ def _schemas() -> dict[str, pa.DataFrameSchema]:
             {
                 "month": _month_start(),
                 **province_places,
-                **{
-                    c: _count()
-                    for c in (
-                        "medical_facilities",
-                        "medical_facilities_accepting_cccd",
-                        "social_beneficiaries",
-                        "social_beneficiaries_cashless",
-                        "records_specialised",
-                        "records_cleaned",
-                    )
-                },
+                **{c: _count() for c in COUNT_COLUMNS["services"]},
             },
             checks=[
                 _legacy_matches_current(),
