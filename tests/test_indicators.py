@@ -483,3 +483,15 @@ def test_cli_errors_exit_2(data_dir, capsys):
     assert (
         main(["indicators", "--unit", "79", "--period", "2024", "--data-dir", str(data_dir / "nothing")]) == 2
     )
+
+
+def test_score_parts_by_hand(data_dir):
+    from helpers.indicators import parts_of_score
+
+    parts = parts_of_score(review("44", "2024-Q1", data_dir=data_dir, lang="en"), "en").set_index("part")
+    # the six measured parts of Quảng Trị score in full: 6 + 20 + 6 + 11 + 11 + 18 = 72
+    assert parts["score"].sum() == approx(72.0)
+    assert parts.loc["dossiers_online", "score"] == approx(6.0)  # 100% ≥ the 50% threshold
+    assert not parts.loc["updated_on_time", "measured"]
+    assert not parts.loc["paid_online", "measured"]  # no dossier carried a fee
+    assert parts.loc["updated_on_time", "why"] == "no data on how promptly procedures are updated"

@@ -415,13 +415,18 @@ def _score_note(covered: float, lang: str) -> str:
 def score_breakdown(
     unit: str | Unit, period: str | Period, data_dir: Path | str = "data", lang: str = "vi"
 ) -> pd.DataFrame:
-    """The Decision 766 parts for one unit: points, threshold, indicator value, points earned,
-    and why a part is not measured."""
-    table = review(unit, period, data_dir=data_dir, lang=lang)
+    """The Decision 766 parts for one unit and period (see `parts_of_score`)."""
+    return parts_of_score(review(unit, period, data_dir=data_dir, lang=lang), lang)
+
+
+def parts_of_score(table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """The Decision 766 parts of one unit's review table: points, threshold, indicator value,
+    points earned, and why a part is not measured."""
     values = table.set_index("indicator")["value"]
     rows = []
     for part in score_parts():
         pct = values.get(part["indicator"], np.nan) if part["measured"] else np.nan
+        measured = part["measured"] and not np.isnan(pct)
         earned = float(part_score(pd.Series([pct]), part["points"], part["threshold"]).iloc[0])
         rows.append(
             {
@@ -431,8 +436,8 @@ def score_breakdown(
                 "points": part["points"],
                 "threshold": part["threshold"],
                 "value": pct,
-                "score": earned if part["measured"] and not np.isnan(pct) else np.nan,
-                "measured": part["measured"] and not np.isnan(pct),
+                "score": earned if measured else np.nan,
+                "measured": measured,
                 "why": part[f"why_{lang}"],
             }
         )

@@ -7,7 +7,6 @@ label comes from the catalog in the report's language.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,7 +15,7 @@ from matplotlib.figure import Figure
 
 from helpers import findings, overview, plots, reference, tasks, trends
 from helpers.formatting import format_value
-from helpers.indicators import peers_of, review, review_units, score_parts
+from helpers.indicators import parts_of_score, peers_of, review, review_units
 from helpers.provenance import definitions_table, provenance_table
 from helpers.report import Params, bullet_list, section_title, table_html, text
 from helpers.report_tables import display_frame, numeric_headers
@@ -117,37 +116,28 @@ def procedures(params: Params, table: pd.DataFrame) -> Section:
 
 def score_table(table: pd.DataFrame, lang: str) -> str:
     """The Decision 766 parts: points, threshold, value, points earned, or why not measured."""
-    values = table.set_index("indicator")["value"]
-    rows = []
-    for part in score_parts():
-        value = values.get(part["indicator"], float("nan")) if part["measured"] else float("nan")
-        earned = float("nan")
-        if part["measured"] and pd.notna(value):
-            share = value / 100.0
-            th = part["threshold"]
-            earned = (
-                min(part["points"], part["points"] * share / (th / 100)) if th else part["points"] * share
-            )
-        rows.append(
-            {
-                text("col_group", lang): part[f"group_{lang}"],
-                text("col_part", lang): _short(part["indicator"], lang)
-                if part["indicator"]
-                else part[f"why_{lang}"],
-                text("col_points", lang): format_value(part["points"], "count", lang),
-                text("col_threshold", lang): format_value(part["threshold"], "pct", lang)
-                if part["threshold"]
-                else "–",
-                text("col_value", lang): format_value(value, "pct", lang)
-                if part["measured"]
-                else text("not_measured", lang),
-                text("col_score", lang): format_value(earned, "score", lang),
-            }
-        )
+    parts = parts_of_score(table, lang)
+    shown = pd.DataFrame(
+        {
+            text("col_group", lang): parts["group"],
+            text("col_part", lang): [
+                _short(i, lang) if i else why for i, why in zip(parts["indicator"], parts["why"], strict=True)
+            ],
+            text("col_points", lang): [format_value(p, "count", lang) for p in parts["points"]],
+            text("col_threshold", lang): [
+                format_value(t, "pct", lang) if t else "–" for t in parts["threshold"]
+            ],
+            text("col_value", lang): [
+                format_value(v, "pct", lang) if i else text("not_measured", lang)
+                for v, i in zip(parts["value"], parts["indicator"], strict=True)
+            ],
+            text("col_score", lang): [format_value(v, "score", lang) for v in parts["score"]],
+        }
+    )
     covered = table.set_index("indicator").at["score_766", "denominator"]
     note = text("score_covers", lang, covered=format_value(covered, "count", lang))
     return (
-        table_html(pd.DataFrame(rows), numeric=[text("col_points", lang), text("col_score", lang)])
+        table_html(shown, numeric=[text("col_points", lang), text("col_score", lang)])
         + f'<p class="p06-note">{note}</p>'
     )
 
@@ -371,8 +361,3 @@ def national(params: Params) -> tuple[list[Section], pd.DataFrame]:
     html += table_html(picture) if picture is not None else f"<p>{text('overview_legacy_none', lang)}</p>"
     out.append(Section(html))
     return out, table
-
-
-def record_json(table: pd.DataFrame) -> str:
-    """The values `record` shows, as text (for an index page)."""
-    return json.dumps({f"{r.unit}|{r.indicator}": r.value for r in table.itertuples()})
