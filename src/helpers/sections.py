@@ -117,19 +117,19 @@ def procedures(params: Params, table: pd.DataFrame) -> Section:
 def score_table(table: pd.DataFrame, lang: str) -> str:
     """The Decision 766 parts: points, threshold, value, points earned, or why not measured."""
     parts = parts_of_score(table, lang)
+    measurable = [isinstance(i, str) for i in parts["indicator"]]
     shown = pd.DataFrame(
         {
             text("col_group", lang): parts["group"],
             text("col_part", lang): [
-                _short(i, lang) if i else why for i, why in zip(parts["indicator"], parts["why"], strict=True)
+                _short(i, lang) if m else why
+                for i, why, m in zip(parts["indicator"], parts["why"], measurable, strict=True)
             ],
             text("col_points", lang): [format_value(p, "count", lang) for p in parts["points"]],
-            text("col_threshold", lang): [
-                format_value(t, "pct", lang) if t else "–" for t in parts["threshold"]
-            ],
+            text("col_threshold", lang): [format_value(t, "pct", lang) for t in parts["threshold"]],
             text("col_value", lang): [
-                format_value(v, "pct", lang) if i else text("not_measured", lang)
-                for v, i in zip(parts["value"], parts["indicator"], strict=True)
+                format_value(v, "pct", lang) if m else text("not_measured", lang)
+                for v, m in zip(parts["value"], measurable, strict=True)
             ],
             text("col_score", lang): [format_value(v, "score", lang) for v in parts["score"]],
         }
