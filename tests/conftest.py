@@ -24,3 +24,13 @@ def full_sample(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("full")
     counts = write_sample(data_dir, scale=0.01)
     return data_dir, counts
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory):
+    """The hand-made fixture of test_indicators (answers worked out there), mart built."""
+    from test_indicators import write_fixture
+
+    path = tmp_path_factory.mktemp("hand-made")
+    write_fixture(path)
+    return path

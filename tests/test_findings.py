@@ -3,18 +3,11 @@ of test_indicators (period 2024-Q1, baseline 2023-Q1)."""
 
 import pandas as pd
 import pytest
-from test_indicators import C74, C77, C79, write_fixture
+from test_indicators import C74, C77, C79
 
 from helpers import findings
 from helpers.indicators import review
 from helpers.periods import parse_period
-
-
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
-    path = tmp_path_factory.mktemp("findings")
-    write_fixture(path)
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -2,17 +2,9 @@
 
 import pandas as pd
 import pytest
-from test_indicators import write_fixture
 
 from helpers import report
 from helpers.errors import InputError
-
-
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
-    path = tmp_path_factory.mktemp("report")
-    write_fixture(path)
-    return path
 
 
 @pytest.mark.parametrize(

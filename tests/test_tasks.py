@@ -1,16 +1,7 @@
-import pytest
-from test_indicators import write_fixture
 
 from helpers.periods import parse_period
 from helpers.tasks import by_lead_unit, overdue_leads
 from helpers.units import parse_unit
-
-
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
-    path = tmp_path_factory.mktemp("tasks")
-    write_fixture(path)
-    return path
 
 
 def test_tasks_by_lead_unit(data_dir):

@@ -4,17 +4,9 @@ import math
 from datetime import date
 
 import pytest
-from test_indicators import write_fixture
 
 from helpers.trends import monthly
 from helpers.units import Unit
-
-
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
-    path = tmp_path_factory.mktemp("trends")
-    write_fixture(path)
-    return path
 
 
 def test_flows_stocks_and_last_month(data_dir):
