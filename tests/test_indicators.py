@@ -256,7 +256,6 @@ def write_fixture(data_dir, tables=None):
     build_mart(data_dir)
 
 
-
 def _values(data_dir, unit, period="2024-Q1", baseline="2023-Q1", **kw):
     return review(unit, period, baseline, data_dir=data_dir, lang="en", **kw).set_index("indicator")
 

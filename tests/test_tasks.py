@@ -1,4 +1,3 @@
-
 from helpers.periods import parse_period
 from helpers.tasks import by_lead_unit, overdue_leads
 from helpers.units import parse_unit

@@ -23,6 +23,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -121,10 +122,9 @@ def fingerprint(job: Job, files: list[dict], code: str, packages: str) -> str:
     """What a report depends on: notebook, parameters, code, packages, and the data files
     whose rows start before the end of its period."""
     reads = files_until(files, parse_period(job.period).end_day)
-    notebook = (NOTEBOOK_DIR / f"{job.notebook}.ipynb").read_bytes()
     payload = json.dumps(
         {
-            "notebook": hashlib.sha256(notebook).hexdigest(),
+            "notebook": notebook_digest(NOTEBOOK_DIR / f"{job.notebook}.ipynb"),
             "parameters": {k: v for k, v in job.parameters.items() if k != "data_dir"},
             "code": code,
             "packages": packages,
@@ -135,7 +135,34 @@ def fingerprint(job: Job, files: list[dict], code: str, packages: str) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+@lru_cache(maxsize=8)
+def _digest_of(path: Path, mtime_ns: int) -> str:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    code = [(c["cell_type"], "".join(c["source"]), c.get("metadata", {}).get("tags", [])) for c in cells]
+    return hashlib.sha256(json.dumps(code).encode()).hexdigest()
+
+
+def notebook_digest(path: Path) -> str:
+    """A hash of a notebook's cells and tags, not of its stored outputs: refreshing the
+    stored outputs (`make notebooks`) does not make every report stale."""
+    return _digest_of(path, path.stat().st_mtime_ns)
+
+
 # ---- workers ----------------------------------------------------------------------------
+
+
+def strip_outputs(notebook: str, folder: Path) -> Path:
+    """A copy of a notebook without its stored outputs, so that papermill reads and copies
+    a few kilobytes per report instead of the stored charts (plain JSON: nbformat takes a
+    second to import, and the workers import it anyway)."""
+    nb = json.loads((NOTEBOOK_DIR / f"{notebook}.ipynb").read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    target = folder / f"{notebook}.ipynb"
+    target.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    return target
+
 
 _KERNEL = {}
 
@@ -168,7 +195,7 @@ def _warm_kernel(start_timeout: int):
     return km
 
 
-def _execute_warm(job: Job, target: Path | None, start_timeout: int):
+def _execute_warm(job: Job, target: Path | None, start_timeout: int, source: Path | None = None):
     """Execute a notebook with papermill in this worker's warm kernel, after a reset."""
     import nbformat
     import papermill as pm
@@ -205,7 +232,7 @@ def _execute_warm(job: Job, target: Path | None, start_timeout: int):
 
     papermill_engines.register("p06-warm", WarmEngine)
     return pm.execute_notebook(
-        str(NOTEBOOK_DIR / f"{job.notebook}.ipynb"),
+        str(source or NOTEBOOK_DIR / f"{job.notebook}.ipynb"),
         None if target is None else str(target),
         parameters=job.parameters,
         engine_name="p06-warm",
@@ -216,7 +243,9 @@ def _execute_warm(job: Job, target: Path | None, start_timeout: int):
     )
 
 
-def run_job(job: Job, out_dir: str, fingerprint_: str, start_timeout: int = 120) -> Result:
+def run_job(
+    job: Job, out_dir: str, fingerprint_: str, source: str | None = None, start_timeout: int = 120
+) -> Result:
     """Execute, render and write one report; failures are reported, never raised."""
     import nbformat
 
@@ -229,7 +258,7 @@ def run_job(job: Job, out_dir: str, fingerprint_: str, start_timeout: int = 120)
     ipynb, page = folder / f"{job.name}.ipynb", folder / f"{job.name}.html"
     tmp = folder / f".{job.name}.running.ipynb"
     try:
-        executed = clean(_execute_warm(job, tmp, start_timeout))
+        executed = clean(_execute_warm(job, tmp, start_timeout, Path(source) if source else None))
         storage.write_text_atomic(ipynb, nbformat.writes(executed) + "\n")
         storage.write_text_atomic(page, render_html(executed, job.name))
         tmp.unlink(missing_ok=True)
@@ -384,10 +413,18 @@ def _state_entry(result: Result) -> dict:
 def _run_pool(pending: list[tuple[Job, str]], folder: Path, jobs: int | None, progress) -> list[Result]:
     if not pending:
         return []
+    import tempfile
+
     workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
     results = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(run_job, job, str(folder), fp): job for job, fp in pending}
+    with (
+        tempfile.TemporaryDirectory(prefix="p06-build-") as scratch,
+        ProcessPoolExecutor(max_workers=workers) as pool,
+    ):
+        sources = {n: str(strip_outputs(n, Path(scratch))) for n in {j.notebook for j, _ in pending}}
+        futures = {
+            pool.submit(run_job, job, str(folder), fp, sources[job.notebook]): job for job, fp in pending
+        }
         if progress:
             progress.start(len(pending), [j.unit or j.name for j, _ in pending[:workers]])
         for future in as_completed(futures):
