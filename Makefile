@@ -42,7 +42,7 @@ notebooks: $(SAMPLE_STAMP)
 ## lab: JupyterLab on the repository, with the project's kernel registered
 lab: $(STAMP)
 	$(BIN)/python -m ipykernel install --sys-prefix --name p06 --display-name "Python (p06)"
-	$(BIN)/jupyter lab --notebook-dir=.
+	$(BIN)/jupyter lab --notebook-dir=. $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 ## bench: time and memory of the sample generator (see README, Performance)
 bench: $(STAMP)
