@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from helpers import reference, storage
 from helpers.allocation import allocate
@@ -300,9 +301,9 @@ class Generator:
             {
                 "dossier_id": pa.array(ids, pa.string()),
                 "province_code": pa.array(current, pa.string()),
-                "legacy_province_code": pa.array(None if merged else legacy_codes, pa.string())
-                if not merged
-                else pa.nulls(n_rows, pa.string()),
+                "legacy_province_code": pa.nulls(n_rows, pa.string())
+                if merged
+                else pa.array(legacy_codes, pa.string()),
                 "commune_code": pa.array(commune, pa.string()),
                 "agency_level": pa.array(np.array(["province", "district", "commune"])[block["level"]]),
                 "procedure_code": pa.array(codes[block["proc"]]),
@@ -484,27 +485,21 @@ class Generator:
         cols = np.arange(self._cols(SEED_REVIEW["window"])[-1] + 1)
         block = np.ix_(np.flatnonzero(rows), cols)
         target_cards = int(np.ceil(SEED_REVIEW["cccd_issued_total"] / 0.985))
-        cards[block] = self._reshape(
-            allocate(target_cards, cards[block].ravel() + 1, eligible[block].ravel()), cards[block]
+        cards[block] = allocate(target_cards, cards[block].ravel() + 1, eligible[block].ravel()).reshape(
+            cards[block].shape
         )
-        issued[block] = self._reshape(
-            allocate(SEED_REVIEW["cccd_issued_total"], cards[block].ravel(), cards[block].ravel()),
-            cards[block],
-        )
-        eid[block] = self._reshape(
-            allocate(SEED_REVIEW["eid_applications_total"], eid[block].ravel() + 1, eligible[block].ravel()),
-            eid[block],
-        )
+        issued[block] = allocate(
+            SEED_REVIEW["cccd_issued_total"], cards[block].ravel(), cards[block].ravel()
+        ).reshape(cards[block].shape)
+        eid[block] = allocate(
+            SEED_REVIEW["eid_applications_total"], eid[block].ravel() + 1, eligible[block].ravel()
+        ).reshape(eid[block].shape)
         # communes differ in how many applicants go on to activate their account
         uptake = self.rng("seed-uptake").uniform(0.8, 1.2, (len(block[0]), 1))
         weights = (eid[block] * uptake).ravel()
-        activated[block] = self._reshape(
-            allocate(SEED_REVIEW["eid_activated_total"], weights, eid[block].ravel()), eid[block]
+        activated[block] = allocate(SEED_REVIEW["eid_activated_total"], weights, eid[block].ravel()).reshape(
+            eid[block].shape
         )
-
-    @staticmethod
-    def _reshape(values: np.ndarray, like: np.ndarray) -> np.ndarray:
-        return values.reshape(like.shape)
 
     # ---- services -------------------------------------------------------------------------
     def services(self) -> pa.Table:
@@ -643,16 +638,14 @@ def write_sample(
     shutil.rmtree(staging, ignore_errors=True)
     counts: dict[str, int] = {}
     try:
-        jobs = [("procedures", f"sample-{m.year}", None) for m in _years(gen.months)]
         for col, month in enumerate(gen.months):
             _write(staging, "dossiers", f"sample-{month:%Y-%m}", gen.dossiers(col), counts, validate)
             if progress:
                 progress(f"dossiers {month:%Y-%m}")
         procedures = gen.procedures()
-        for _, name, _ in jobs:
-            year = int(name.split("-")[1])
-            mask = pa.compute.equal(pa.compute.year(procedures["month"]), year)
-            _write(staging, "procedures", name, procedures.filter(mask), counts, validate)
+        for year in sorted({m.year for m in gen.months}):
+            in_year = procedures.filter(pc.equal(pc.year(procedures["month"]), year))
+            _write(staging, "procedures", f"sample-{year}", in_year, counts, validate)
         for table, content in (
             ("identification", gen.identification()),
             ("services", gen.services()),
@@ -675,10 +668,6 @@ def write_sample(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return counts
-
-
-def _years(months: list[date]) -> list[date]:
-    return [m for i, m in enumerate(months) if i == 0 or m.year != months[i - 1].year]
 
 
 def _write(staging: Path, table: str, name: str, content: pa.Table, counts: dict, validate: bool):
