@@ -70,8 +70,9 @@ def files_until(files: list[dict], until: date) -> list[tuple[str, str]]:
     return sorted((f["file"], f["sha256"]) for f in files if f["first"] <= until.isoformat())
 
 
-def data_fingerprint(data_dir: Path | str, until: date, files: list[dict] | None = None) -> str:
-    """A short hash of the content of every file a report up to `until` can read."""
-    files = data_files(data_dir) if files is None else files
+def data_fingerprint(inputs: dict[str, str], first_dates: dict[str, str], until: date) -> str:
+    """A short hash of the content of every file a report up to `until` can read, from the
+    hashes and first dates the mart already recorded (no file is read again)."""
+    files = [{"file": f, "sha256": h, "first": first_dates[f]} for f, h in inputs.items()]
     payload = json.dumps(files_until(files, until))
     return hashlib.sha256(payload.encode()).hexdigest()[:16]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from helpers import storage
 from helpers.errors import InputError
-from helpers.fingerprints import file_digest
+from helpers.fingerprints import data_files
 
 MARKER = "MART.json"
 STATS = ".input-stats.json"
@@ -187,15 +187,6 @@ def _sql_list(paths: list[Path]) -> str:
     return "[" + ", ".join(quoted) + "]"
 
 
-def fingerprint(data_dir: Path | str) -> dict[str, str]:
-    """Content hash of every canonical Parquet file: what the mart was built from."""
-    return {
-        f"{table}/{path.name}": file_digest(path)
-        for table in storage.TABLES
-        for path in storage.table_files(data_dir, table)
-    }
-
-
 def file_stats(data_dir: Path | str) -> dict[str, list[int]]:
     """Size and modification time of every canonical file: a cheap staleness check."""
     return {
@@ -213,8 +204,8 @@ def read_marker(data_dir: Path | str) -> dict | None:
 def build_mart(data_dir: Path | str, force: bool = False) -> dict:
     """Build every block whose canonical table is present; skip when nothing changed.
 
-    Returns the marker: input fingerprint, blocks built, rows per block, missing tables,
-    and `skipped` (True when the mart was already up to date).
+    Returns the marker: the content hash and first date of every input file, blocks built,
+    rows per block, missing tables, and `skipped` (True when the mart was already up to date).
     """
     present = storage.available_tables(data_dir)
     if not present:
@@ -222,12 +213,14 @@ def build_mart(data_dir: Path | str, force: bool = False) -> dict:
             f"no canonical tables in {storage.processed_dir(data_dir)}: "
             "run `p06 sample` or `p06 ingest` first"
         )
-    prints = fingerprint(data_dir)
+    inputs = data_files(data_dir)
+    prints = {f["file"]: f["sha256"] for f in inputs}
     old = read_marker(data_dir)
     if (
         not force
         and old
         and old.get("inputs") == prints
+        and "first_dates" in old
         and all(block_path(data_dir, b).exists() for b in old["blocks"])
     ):
         _write_stats(data_dir)
@@ -256,6 +249,7 @@ def build_mart(data_dir: Path | str, force: bool = False) -> dict:
         con.close()
     marker = {
         "inputs": prints,
+        "first_dates": {f["file"]: f["first"] for f in inputs},
         "blocks": sorted(rows),
         "rows": rows,
         "missing_tables": [t for t in storage.TABLES if t not in present],
@@ -280,6 +274,11 @@ def ensure_mart(data_dir: Path | str) -> dict:
     old = read_marker(data_dir)
     stats = mart_dir(data_dir) / STATS
     known = json.loads(stats.read_text(encoding="utf-8")) if stats.exists() else None
-    if old and known == file_stats(data_dir) and all(block_path(data_dir, b).exists() for b in old["blocks"]):
+    if (
+        old
+        and "first_dates" in old
+        and known == file_stats(data_dir)
+        and all(block_path(data_dir, b).exists() for b in old["blocks"])
+    ):
         return {**old, "skipped": True}
     return build_mart(data_dir)

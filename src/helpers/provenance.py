@@ -13,6 +13,7 @@ import pandas as pd
 
 from helpers import reference
 from helpers.fingerprints import data_fingerprint
+from helpers.mart import ensure_mart
 from helpers.report import text
 
 PACKAGES = [
@@ -26,6 +27,11 @@ PACKAGES = [
     "vietnam-provinces",
 ]
 SRC = Path(__file__).resolve().parent
+
+
+def _data_fingerprint(data_dir: Path | str, until: date) -> str:
+    marker = ensure_mart(data_dir)
+    return data_fingerprint(marker["inputs"], marker["first_dates"], until)
 
 
 def code_version() -> str:
@@ -53,7 +59,7 @@ def provenance_table(parameters: dict, data_dir: Path | str, until: date, lang: 
     params = ", ".join(f"{k} = {v!r}" for k, v in parameters.items())
     rows = [
         (text("prov_parameters", lang), params),
-        (text("prov_data", lang), data_fingerprint(data_dir, until)),
+        (text("prov_data", lang), _data_fingerprint(data_dir, until)),
         (text("prov_code", lang), code_version()),
         (text("prov_packages", lang), package_versions()),
     ]
