@@ -27,7 +27,7 @@ reports: $(STAMP)
 	$(BIN)/p06 build --runs reports.yml
 	@echo "Open reports/index.html in a browser."
 
-$(SAMPLE_STAMP): $(STAMP) src/helpers/sample.py data/reference/legacy_provinces.csv data/reference/communes.csv
+$(SAMPLE_STAMP): $(STAMP) $(wildcard src/helpers/data/sample/*.py) data/reference/legacy_provinces.csv data/reference/communes.csv
 	$(BIN)/p06 sample --data-dir $(SAMPLE_DATA)
 
 ## test: lint, unit and data tests, and nbval on the notebooks' stored outputs
@@ -37,7 +37,7 @@ test: $(STAMP) $(SAMPLE_STAMP)
 
 ## notebooks: re-run the notebooks with their default parameters and store the outputs
 notebooks: $(SAMPLE_STAMP)
-	P06_DATA_DIR=$(SAMPLE_DATA) $(BIN)/python -m helpers.notebooks
+	P06_DATA_DIR=$(SAMPLE_DATA) $(BIN)/python -m helpers.batch.notebooks
 
 ## lab: JupyterLab on the repository, with the project's kernel registered
 lab: $(STAMP)
@@ -46,7 +46,7 @@ lab: $(STAMP)
 
 ## bench: time and memory of the sample generator (see README, Performance)
 bench: $(STAMP)
-	$(BIN)/python -m helpers.bench
+	$(BIN)/python -m helpers.cli.bench
 
 clean:
 	rm -rf data/processed data/mart reports

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.sample import write_sample
+from helpers.data.sample import write_sample
 
 SMALL_LEGACY = ["44", "45", "74", "77", "79"]
 """Quảng Bình and Quảng Trị (now Quảng Trị), and the three provinces of today's Hồ Chí Minh."""

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from helpers.allocation import allocate
+from helpers.data.sample.allocation import allocate
 
 
 def test_largest_remainder_by_hand():

@@ -12,11 +12,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from helpers import build as build_module
-from helpers import storage
-from helpers.build import LOCK_FILE, build
+from helpers.batch import build as build_module
+from helpers.batch.build import LOCK_FILE, build
+from helpers.batch.notebooks import NOTEBOOK_DIR
 from helpers.cli import main
-from helpers.notebooks import NOTEBOOK_DIR
+from helpers.data import storage
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """The indicator catalog and targets: complete, consistent, every source named."""
 
-from helpers import reference
+from helpers.core import reference
 
 # DESIGN.md section 6, typed here independently of indicators.yml
 DESIGN_IDS = [

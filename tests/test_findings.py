@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 from test_indicators import C74, C77, C79
 
-from helpers import findings
-from helpers.indicators import review
-from helpers.periods import parse_period
+from helpers.core.periods import parse_period
+from helpers.engine.indicators import review
+from helpers.report import findings
 
 
 @pytest.fixture(scope="module")

@@ -13,12 +13,12 @@ import math
 import pandas as pd
 import pytest
 
-from helpers import storage
 from helpers.cli import main
-from helpers.errors import InputError
-from helpers.indicators import review
-from helpers.mart import build_mart
-from helpers.validation import validate
+from helpers.core.errors import InputError
+from helpers.data import storage
+from helpers.data.validation import validate
+from helpers.engine.indicators import review
+from helpers.engine.mart import build_mart
 
 C74, C77, C79, C45, C01 = "25747", "26506", "26737", "19333", "00004"
 LEGACY_OF = {C74: "74", C77: "77", C79: "79", C45: "45", C01: "01"}
@@ -348,7 +348,19 @@ def test_baseline_change_and_relative_change(data_dir):
     assert r.at["dossiers_synced_pct", "change_rel_pct"] == approx(100 * (100 * 5 / 6 - 50) / 50)
     assert r.at["dossiers_online_pct", "change_pp"] == approx(0.0)
     assert math.isnan(r.at["dossiers_received", "change_pp"])  # a count has no pp change
-    assert r.at["dossiers_received", "change_rel_pct"] == approx(200.0)  # 2 → 6
+    # 6 dossiers over the 3 months of P; the baseline's 2 over the 2 months it covers (none in
+    # January 2023): compared per month, 2 a month against 1 a month
+    assert r.at["dossiers_received", "comparison"] == "per_month"
+    assert (r.at["dossiers_received", "months_covered"], r.at["dossiers_received", "baseline_months"]) == (
+        3,
+        2,
+    )
+    assert r.at["dossiers_received", "change_per_month"] == approx(1.0)
+    assert r.at["dossiers_received", "change_rel_pct"] == approx(100.0)
+    assert (
+        "compared per month: 2/month over 3 months against 1/month over 2 months"
+        in r.at["dossiers_received", "note"]
+    )
 
 
 def test_ranks_with_ties_and_peer_count(data_dir):
@@ -479,7 +491,7 @@ def test_cli_errors_exit_2(data_dir, capsys):
 
 
 def test_score_parts_by_hand(data_dir):
-    from helpers.indicators import parts_of_score
+    from helpers.engine.score import parts_of_score
 
     parts = parts_of_score(review("44", "2024-Q1", data_dir=data_dir, lang="en"), "en").set_index("part")
     # the six measured parts of Quảng Trị score in full: 6 + 20 + 6 + 11 + 11 + 18 = 72

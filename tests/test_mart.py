@@ -10,10 +10,10 @@ import shutil
 import duckdb
 import pytest
 
-from helpers import reference
 from helpers.cli import main
-from helpers.mart import BLOCKS, block_path, build_mart, mart_dir
-from helpers.sample import write_sample
+from helpers.core import reference
+from helpers.data.sample import write_sample
+from helpers.engine.mart import BLOCKS, block_path, build_mart, mart_dir
 
 
 @pytest.fixture(scope="module")

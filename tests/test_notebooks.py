@@ -10,21 +10,19 @@ import nbformat
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-from helpers.indicators import review
-from helpers.notebooks import NOTEBOOK_DIR, execute
-from helpers.render import render_html
+from helpers.batch.notebooks import NOTEBOOK_DIR, execute
+from helpers.batch.render import render_html
+from helpers.engine.indicators import review
+from helpers.report.record import read
 
 CROSSING = "2025-04..2025-09"  # a current province over a period across 1 July 2025
 
 
 def recorded(notebook) -> dict:
-    """The values a notebook recorded in its hidden `record` cell."""
-    for cell in notebook.cells:
-        if "remove" in cell.metadata.get("tags", []) and cell.cell_type == "code":
-            for output in cell.outputs:
-                if "application/json" in output.get("data", {}):
-                    return output["data"]["application/json"]
-    raise AssertionError("no recorded values")
+    """The values a notebook recorded by name."""
+    values = read(notebook, "values")
+    assert values is not None, "no recorded values"
+    return values
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +61,7 @@ def test_province_review_in_english_names_the_merged_provinces(province_run):
 def test_rendered_html_has_no_code_and_fetches_nothing(province_run):
     _, nb, _ = province_run
     html = render_html(nb, "79")
-    for code in ("sections.show", "check_parameters", "import ", "sections.record"):
+    for code in ("display.section", "check_parameters", "import ", "glue("):
         assert code not in html
     assert not re.search(r'<(script|link|img)[^>]+(src|href)="https?://', html)
     assert html.count("data:image/png;base64,") >= 6  # charts embedded in the page

@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from helpers.errors import InputError
-from helpers.periods import from_months, parse_period, resolve_baseline
+from helpers.core.errors import InputError
+from helpers.core.periods import from_months, parse_period, resolve_baseline
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@ from datetime import date
 import matplotlib.colors as mcolors
 import pandas as pd
 
-from helpers import plots
+from helpers.report import plots
 
 
 def test_ranking_highlights_the_unit_and_orders_best_first():

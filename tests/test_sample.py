@@ -8,16 +8,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import reference, storage
 from helpers.cli import main
-from helpers.errors import InputError
-from helpers.sample import write_sample
-from helpers.validation import find_problems
+from helpers.core import reference
+from helpers.core.errors import InputError
+from helpers.data import storage
+from helpers.data.sample import Generator, write_sample
+from helpers.data.sample.clock import FULL_SAMPLE_MONTHS, PROJECT_START, clock
+from helpers.data.sample.generator import national_population_thousand
+from helpers.data.sample.identification import STATISTICS_MONTH
+from helpers.data.sample.seed_review import ONLINE_GRAIN, ONLINE_PCT_BASELINE, ONLINE_PCT_WINDOW, SeedReview
+from helpers.data.sample.tasks import vocabulary
+from helpers.data.validation import find_problems
 
 
 def _glob(data_dir, table):
@@ -195,6 +203,66 @@ def test_seed_medical_facilities_all_accept_cccd(seed_data):
     assert accepting == facilities > 0
 
 
+# ---- the plan's constants and seed steps, worked out by hand -------------------------------
+
+
+def test_named_constants_match_their_explanations():
+    # 2021-01..2026-10 is 6 × 12 - 2 months; the 63 legacy provinces held 99,948 thousand people
+    assert FULL_SAMPLE_MONTHS == 70
+    assert national_population_thousand() == 99_948
+    assert national_population_thousand() == reference.legacy_provinces()["population_2023_thousand"].sum()
+    # the trends' clock: Project 06 starts in month 12, the 2023 statistics sit at month 30
+    assert (clock(date(2021, 1, 1)), clock(date(2026, 10, 1))) == (0, 69)
+    assert (PROJECT_START, STATISTICS_MONTH) == (12, 30)
+    # 12.00% and 48.85% of a multiple of 2000 dossiers are whole numbers: 240 and 977
+    assert ONLINE_GRAIN * ONLINE_PCT_BASELINE / 100 == 240
+    assert ONLINE_GRAIN * ONLINE_PCT_WINDOW / 100 == 977
+
+
+def test_vocabulary_lists():
+    vocab = vocabulary()
+    assert [len(vocab["lead_units"][k]) for k in ("before", "after")] == [11, 11]
+    assert sorted(vocab["task_titles"]) == [1, 2, 3, 4, 5]
+    assert vocab["lead_units"]["before"][-1] == "UBND cấp huyện"  # districts, gone after July 2025
+    assert vocab["lead_units"]["after"][-1] == "UBND cấp xã"
+
+
+def _seed(row):
+    """The seed review over the full sample's 70 months, its unit at `row` of the plan."""
+    gen = Generator()
+    return SeedReview(row, gen.months, gen.rng)
+
+
+def test_seed_review_leaves_a_sample_without_the_seed_unit_alone():
+    gen = Generator()
+    assert SeedReview.in_plan(["01", "62"], gen.months, gen.rng).row is None
+    assert SeedReview.in_plan(["01", "45", "62"], gen.months, gen.rng).row == 1
+    vol = np.ones((1, 70), np.int64)
+    _seed(None).calibrate_volumes(vol)
+    assert (vol == 1).all()
+
+
+def test_seed_volumes_and_online_counts_by_hand():
+    seed = _seed(0)
+    vol = np.ones((1, 70), np.int64)
+    seed.calibrate_volumes(vol)
+    # 12 dossiers in 2021 and 24 in the window: 1,988 and 1,976 more in their last months
+    assert (vol[0, 11], vol[0, 35]) == (1989, 1977)
+    assert (vol[0, :12].sum(), vol[0, 12:36].sum()) == (2000, 2000)
+    counts = np.zeros((1, 70), np.int64)
+    seed.calibrate_online_counts(counts, vol, np.full((1, 70), 0.5))
+    assert (counts[0, :12].sum(), counts[0, 12:36].sum(), counts[0, 36:].sum()) == (240, 977, 0)
+
+
+def test_seed_online_curve_averages_near_the_reviewed_rates():
+    rate = np.zeros((1, 70))
+    _seed(0).calibrate_online_rate(rate, np.arange(70.0))
+    # 2021: 11.5% rising by 1 point (mean 12%); window: 20% to 78% in a line (mean 49%)
+    assert rate[0, :12].mean() == pytest.approx(0.12)
+    assert rate[0, 12:36].mean() == pytest.approx(0.49)
+    assert rate[0, 69] == pytest.approx(0.88)
+
+
 # ---- safety: nothing lost, nothing mixed ---------------------------------------------------
 
 
@@ -205,7 +273,7 @@ def test_a_failed_run_leaves_the_previous_sample(tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("helpers.sample.Generator.identification", boom)
+    monkeypatch.setattr("helpers.data.sample.generator.Generator.identification", boom)
     with pytest.raises(RuntimeError):
         write_sample(tmp_path, scale=0.02, legacy_codes=["45"])
     assert _digest(tmp_path) == before

@@ -1,8 +1,8 @@
 import pyarrow as pa
 import pytest
 
-from helpers import storage
-from helpers.errors import InputError
+from helpers.core.errors import InputError
+from helpers.data import storage
 
 
 def test_write_parquet_is_atomic(tmp_path):

@@ -1,6 +1,6 @@
-from helpers.periods import parse_period
-from helpers.tasks import by_lead_unit, overdue_leads
-from helpers.units import parse_unit
+from helpers.core.periods import parse_period
+from helpers.core.units import parse_unit
+from helpers.engine.tasks import by_lead_unit, overdue_leads
 
 
 def test_tasks_by_lead_unit(data_dir):

@@ -2,10 +2,10 @@ from collections import Counter
 
 import pytest
 
-from helpers import reference
-from helpers.errors import InputError
-from helpers.periods import parse_period
-from helpers.units import (
+from helpers.core import reference
+from helpers.core.errors import InputError
+from helpers.core.periods import parse_period
+from helpers.core.units import (
     COUNTRY,
     Unit,
     check_unit_period,

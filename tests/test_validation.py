@@ -5,8 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers.errors import InputError
-from helpers.validation import columns, find_problems, validate
+from helpers.core.errors import InputError
+from helpers.data.schema import TABLES
+from helpers.data.validation import find_problems, validate
+
+
+def columns(table: str) -> list[str]:
+    return TABLES[table].names
 
 
 def _dates(*values):
@@ -136,7 +141,7 @@ CASES = [
     ("dossiers", 1, "received_on", "2099-01-01", "future"),
     ("dossiers", 2, "full_online", True, "channel is not online"),
     ("dossiers", 2, "paid_online", True, "fee_required is false"),
-    ("dossiers", 1, "procedure_code", None, "missing"),
+    ("dossiers", 1, "received_on", None, "missing"),
     ("procedures", 1, "month", "2023-01-15", "first day of a month"),
     ("procedures", 1, "online_level", "half", "not one of"),
     ("procedures", 2, "legacy_province_code", "45", "duplicated key"),

@@ -1,0 +1,110 @@
+"""Executing notebooks in warm kernels: each worker process keeps one kernel, resets it
+between notebooks, and replaces it when it dies (one retry when a kernel will not start)."""
+
+from __future__ import annotations
+
+import atexit
+import json
+from pathlib import Path
+
+from helpers.batch.plan import Job
+from helpers.core.paths import NOTEBOOK_DIR
+
+QUIET_KERNEL = ["--IPKernelApp.log_level=ERROR"]  # no kernel start-up chatter in the logs
+RESET = (
+    "get_ipython().run_line_magic('reset', '-f')\nimport matplotlib.pyplot\nmatplotlib.pyplot.close('all')"
+)
+_KERNEL: dict = {}
+
+
+def strip_outputs(notebook: Path, folder: Path) -> Path:
+    """A copy of a notebook without its stored outputs, so that papermill reads and copies
+    a few kilobytes per report instead of the stored charts (plain JSON: nbformat takes a
+    second to import)."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    target = folder / notebook.name
+    target.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    return target
+
+
+def warm_kernel(start_timeout: int):
+    """This worker's kernel: started once (one retry if start-up fails), restarted if dead."""
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient.util import run_sync
+
+    km = _KERNEL.get("km")
+    if km is not None and run_sync(km.is_alive)():
+        return km
+    for attempt in (1, 2):
+        km = AsyncKernelManager(kernel_name="python3")
+        try:
+            run_sync(km.start_kernel)(cwd=str(NOTEBOOK_DIR), extra_arguments=QUIET_KERNEL)
+            client = km.client()
+            client.start_channels()
+            run_sync(client.wait_for_ready)(timeout=start_timeout)
+            client.stop_channels()
+            break
+        except Exception:
+            run_sync(km.shutdown_kernel)(now=True)
+            if attempt == 2:
+                raise
+    _KERNEL["km"] = km
+    atexit.register(stop_kernel)
+    return km
+
+
+def stop_kernel() -> None:
+    """Shut this worker's kernel down (at exit, or when a batch is interrupted)."""
+    from nbclient.util import run_sync
+
+    km = _KERNEL.pop("km", None)
+    if km is not None:
+        run_sync(km.shutdown_kernel)(now=True)
+
+
+def execute_warm(job: Job, source: Path, target: Path | None, start_timeout: int = 120):
+    """Execute a notebook with papermill in this worker's warm kernel, after a reset."""
+    import nbformat
+    import papermill as pm
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    km = warm_kernel(start_timeout)
+
+    class WarmEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            reset = nbformat.v4.new_code_cell(RESET)
+            reset.metadata["tags"] = ["remove"]
+            reset.metadata["papermill"] = {
+                "exception": None,
+                "start_time": None,
+                "end_time": None,
+                "duration": None,
+                "status": "pending",
+            }
+            nb_man.nb.cells.insert(0, reset)
+            client = PapermillNotebookClient(
+                nb_man, km=km, kernel_name=kernel_name, startup_timeout=start_timeout, log_output=False
+            )
+            try:
+                return client.execute()
+            finally:
+                nb_man.nb.cells.pop(0)
+                if client.kc is not None:
+                    client.kc.stop_channels()
+
+    papermill_engines.register("p06-warm", WarmEngine)
+    return pm.execute_notebook(
+        str(source),
+        None if target is None else str(target),
+        parameters=job.parameters,
+        engine_name="p06-warm",
+        kernel_name="python3",
+        progress_bar=False,
+        start_timeout=start_timeout,
+        cwd=str(NOTEBOOK_DIR),
+    )

@@ -1,0 +1,318 @@
+"""The `p06` command (DESIGN.md section 8).
+
+Exit codes: 0 done, 1 failed (a one-line reason first on stderr), 2 bad arguments or bad
+input data (every problem listed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+from pathlib import Path
+
+from helpers.core.errors import DamagedFile, InputError
+from helpers.data.schema import TABLE_NAMES
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="p06", description="Project 06 review analyses")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path("data"),
+        help="data folder holding processed/ and mart/ (default: data)",
+    )
+
+    sample = sub.add_parser(
+        "sample", parents=[common], help="write the deterministic synthetic sample into DATA_DIR/processed"
+    )
+    sample.add_argument(
+        "--scale", type=_positive_float, default=1.0, help="size: 1 is about 2 million dossiers (default 1)"
+    )
+    sample.add_argument("--seed", type=int, default=None, help="random seed (default 6)")
+    sample.set_defaults(func=cmd_sample)
+
+    mart = sub.add_parser(
+        "mart", parents=[common], help="build DATA_DIR/mart from DATA_DIR/processed (skipped when unchanged)"
+    )
+    mart.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    mart.set_defaults(func=cmd_mart)
+
+    ind = sub.add_parser(
+        "indicators", parents=[common], help="every indicator for units and a period, against a baseline"
+    )
+    ind.add_argument(
+        "--unit",
+        action="append",
+        required=True,
+        help="44, quang-tri, legacy/45, legacy/quang-tri, VN (repeatable)",
+    )
+    ind.add_argument("--period", required=True, help="2024, 2024-Q3, 2024-07, 2022..2023, ...")
+    ind.add_argument("--baseline", default=None, help="a period or 'previous' (default 2021)")
+    ind.add_argument("--level", choices=["province", "commune"], default="province")
+    ind.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    ind.add_argument("--lang", choices=["vi", "en"], default="vi")
+    ind.set_defaults(func=cmd_indicators)
+
+    bld = sub.add_parser(
+        "build", parents=[common], help="execute and render the review notebooks of a period"
+    )
+    bld.add_argument("--period", help="the period of the reports (see p06 indicators)")
+    bld.add_argument("--unit", action="append", default=[], help="a unit to build (repeatable)")
+    bld.add_argument("--all", action="store_true", help="every current province and the national overview")
+    bld.add_argument(
+        "--notebook",
+        default="province_review",
+        help="the notebook for --unit reports (default province_review)",
+    )
+    bld.add_argument("--jobs", type=int, default=None, help="worker processes (default: cores)")
+    bld.add_argument("--force", action="store_true", help="rebuild even what is up to date")
+    bld.add_argument("--lang", choices=["vi", "en"], default="vi")
+    bld.add_argument("--reports-dir", type=Path, default=Path("reports"))
+    bld.add_argument(
+        "--runs",
+        type=Path,
+        default=None,
+        help="a YAML list of runs to build instead of --period (see reports.yml)",
+    )
+    bld.set_defaults(func=cmd_build)
+
+    ing = sub.add_parser(
+        "ingest",
+        parents=[common],
+        help="validate spreadsheets or CSV exports and add them to DATA_DIR/processed",
+    )
+    ing.add_argument("files", nargs="+", type=Path, metavar="FILE|DIR", help="exports, or folders of them")
+    ing.add_argument("--table", required=True, choices=TABLE_NAMES)
+    ing.add_argument("--sheet", default=None, help="the sheet to read (default: the first with a header)")
+    ing.add_argument(
+        "--province",
+        default=None,
+        help="the province of files without a province column (44, quang-tri, legacy/45)",
+    )
+    ing.set_defaults(func=cmd_ingest)
+
+    tpl = sub.add_parser("template", help="write an .xlsx template for a canonical table")
+    tpl.add_argument("--table", required=True, choices=TABLE_NAMES)
+    tpl.add_argument("--lang", choices=["vi", "en"], default="vi")
+    tpl.add_argument(
+        "--output", type=Path, default=None, help="where to write it (default: template-TABLE-LANG.xlsx)"
+    )
+    tpl.set_defaults(func=cmd_template)
+    return parser
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from helpers.data.sample import DEFAULT_SEED, write_sample
+
+    started = time.perf_counter()
+    interactive = sys.stderr.isatty()
+
+    def progress(step: str) -> None:
+        if interactive:
+            print(f"\rgenerating {step:<24}", end="", file=sys.stderr, flush=True)
+
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    counts = write_sample(args.data_dir, scale=args.scale, seed=seed, progress=progress)
+    if interactive:
+        print("\r" + " " * 40 + "\r", end="", file=sys.stderr)
+    where = args.data_dir / "processed"
+    print(
+        f"Synthetic sample (seed {seed}, scale {args.scale:g}) written to {where}/ "
+        f"in {time.perf_counter() - started:.1f} s:"
+    )
+    for table, rows in counts.items():
+        print(f"  {table:<15} {rows:>12,} rows")
+    return 0
+
+
+def cmd_mart(args: argparse.Namespace) -> int:
+    from helpers.engine.mart import build_mart, mart_dir
+
+    started = time.perf_counter()
+    marker = build_mart(args.data_dir, force=args.force)
+    where = mart_dir(args.data_dir)
+    if marker["skipped"]:
+        print(f"Mart in {where}/ is up to date: its inputs have not changed (use --force to rebuild).")
+        return 0
+    print(f"Mart built in {where}/ in {time.perf_counter() - started:.1f} s:")
+    for block, rows in marker["rows"].items():
+        print(f"  {block:<15} {rows:>10,} rows")
+    for table in marker["missing_tables"]:
+        print(f"  {table:<15} missing: its indicators will show no data")
+    return 0
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from helpers.engine.indicators import review
+    from helpers.engine.mart import refresh_mart
+    from helpers.report.tables import to_json, to_text
+
+    refresh_mart(args.data_dir)
+    frames = [
+        review(u, args.period, args.baseline, level=args.level, data_dir=args.data_dir, lang=args.lang)
+        for u in args.unit
+    ]
+    table = pd.concat(frames, ignore_index=True)
+    if args.format == "json":
+        print(to_json(table))
+    elif args.format == "csv":
+        print(table.to_csv(index=False, lineterminator="\n"), end="")
+    else:
+        print(to_text(table, args.lang))
+    return 0
+
+
+class _Progress:
+    """A progress bar on stderr: done, failed, left, and the unit being built."""
+
+    def __init__(self, period: str):
+        self.period = period
+
+    def start(self, total: int, building: list[str]) -> None:
+        from tqdm import tqdm
+
+        self.done = self.failed = 0
+        self.total = total
+        self.bar = tqdm(
+            total=total,
+            desc=f"p06 build {self.period}",
+            unit="report",
+            file=sys.stderr,
+            dynamic_ncols=True,
+            leave=False,
+            disable=None,  # no bar when stderr is not a terminal (CI logs)
+        )
+        self.bar.set_postfix_str(f"building {', '.join(building)}")
+
+    def update(self, result) -> None:
+        self.done += result.status == "built"
+        self.failed += result.status == "failed"
+        left = self.total - self.done - self.failed
+        self.bar.set_postfix_str(
+            f"done {self.done}, failed {self.failed}, left {left}; last {result.unit or result.name}"
+        )
+        self.bar.update(1)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from helpers.batch.build import build
+    from helpers.batch.plan import load_runs
+
+    if args.runs is not None:
+        runs = load_runs(args.runs)
+    elif args.period:
+        runs = [{"period": args.period, "units": args.unit, "all": args.all or not args.unit}]
+    else:
+        raise InputError("give --period P (with --unit U or --all), or --runs FILE")
+    failed = 0
+    for run in runs:
+        summary = build(
+            str(run["period"]),
+            args.data_dir,
+            args.reports_dir,
+            units=run.get("units") or [],
+            everything=bool(run.get("all")),
+            notebook=run.get("notebook", args.notebook),
+            jobs=args.jobs,
+            force=args.force,
+            lang=run.get("lang", args.lang),
+            progress=_Progress(str(run["period"])),
+        )
+        failed += len(summary.failed)
+        skipped = len(summary.results) - len(summary.built) - len(summary.failed)
+        index = summary.folder / "index.html"
+        if not summary.built and not summary.failed:
+            print(
+                f"{summary.period}: nothing to do, all {skipped} reports are up to date "
+                f"({summary.seconds:.1f} s); {index}"
+            )
+            continue
+        per = summary.seconds / max(1, len(summary.built) + len(summary.failed))
+        print(
+            f"{summary.period}: built {len(summary.built)}, up to date {skipped}, failed "
+            f"{len(summary.failed)} in {summary.seconds:.1f} s ({per:.1f} s per report); {index}"
+        )
+        for result in summary.failed:
+            first = (result.error or "").strip().splitlines()[-1:] or [""]
+            print(
+                f"  failed {result.unit or result.name}: {first[0]} "
+                f"(see {summary.folder / (result.name + '.ipynb')})"
+            )
+    return 1 if failed else 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from helpers.data.ingest import ingest
+
+    summary = ingest(args.files, args.table, args.data_dir, sheet=args.sheet)
+    where = args.data_dir / "processed" / args.table
+    print(f"Ingested {summary['rows']:,} rows into {where}/:")
+    for f in summary["files"]:
+        sheet = f", sheet {f['sheet']}" if f["sheet"] else ""
+        print(f"  {f['file']}{sheet}: header on row {f['header_row']}, {f['rows']:,} rows")
+        if f["personal_dropped"]:
+            print(f"    personal data dropped, columns: {', '.join(f['personal_dropped'])}")
+        if f["ignored"]:
+            print(f"    columns not used: {', '.join(f['ignored'])}")
+    months = sorted(summary["written"])
+    print(f"  province-months written: {', '.join(months)}")
+    if summary["replaced"]:
+        print(f"  replaced what was stored for: {', '.join(summary['replaced'])}")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from helpers.data.ingest import write_template
+
+    target = args.output or Path(f"template-{args.table}-{args.lang}.xlsx")
+    write_template(args.table, target, args.lang)
+    print(f"Template for table {args.table} ({args.lang}) written to {target}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    if hasattr(signal, "SIGPIPE") and argv is None:
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `p06 ... | head` ends quietly
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as exc:
+        print(f"p06 {args.command}: {exc.report()}", file=sys.stderr)
+        return 2
+    except DamagedFile as exc:
+        print(f"p06 {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"p06 {args.command}: interrupted", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - one-line reason, then the details
+        print(f"p06 {args.command}: failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        import traceback
+
+        traceback.print_exc(file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

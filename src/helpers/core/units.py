@@ -1,0 +1,114 @@
+"""Unit selectors (DESIGN.md section 3): what a review is about.
+
+`44` or `quang-tri` (current province), `legacy/45` or `legacy/quang-tri` (a province
+before 1 July 2025), `VN` (whole country), and a 5-digit commune code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from helpers.core import reference
+from helpers.core.errors import InputError
+from helpers.core.periods import Period
+from helpers.core.text import text
+
+REORGANISATION = date(2025, 7, 1)
+"""Resolution 202/2025/QH15: the 34 provinces are in force from this day."""
+
+Level = Literal["country", "province", "legacy_province", "commune"]
+
+
+@dataclass(frozen=True)
+class Unit:
+    level: Level
+    code: str
+
+    @property
+    def selector(self) -> str:
+        """The canonical selector, also the report's file name."""
+        return {"country": "VN", "legacy_province": f"legacy/{self.code}"}.get(self.level, self.code)
+
+    @property
+    def boundaries(self) -> Literal["current", "legacy"]:
+        return "legacy" if self.level == "legacy_province" else "current"
+
+    def __str__(self) -> str:
+        return self.selector
+
+
+COUNTRY = Unit("country", "VN")
+
+
+def _lookup(frame, code_col: str, text: str) -> str | None:
+    key = text.strip().lower()
+    hit = frame.loc[(frame[code_col] == key.zfill(2)) | (frame["slug"] == key), code_col]
+    return hit.iloc[0] if len(hit) else None
+
+
+def parse_unit(text: str) -> Unit:
+    """Parse a unit selector; an unknown one raises InputError listing what is accepted."""
+    raw = str(text).strip()
+    low = raw.lower()
+    if low in ("vn", "vietnam", "viet-nam"):
+        return COUNTRY
+    if low.startswith("legacy/"):
+        code = _lookup(reference.legacy_provinces(), "legacy_province_code", low[7:])
+        if code:
+            return Unit("legacy_province", code)
+    elif low.isdigit() and len(low) == 5:
+        if low in set(reference.communes()["commune_code"]):
+            return Unit("commune", low)
+    else:
+        code = _lookup(reference.provinces(), "province_code", low)
+        if code:
+            return Unit("province", code)
+    raise InputError(
+        f"unknown unit {raw!r}: expected a current province code or slug (44, quang-tri), "
+        "legacy/<code or slug> (legacy/45, legacy/quang-tri), a 5-digit commune code, or VN"
+    )
+
+
+def check_unit_period(unit: Unit, period: Period) -> None:
+    """A legacy province exists only up to June 2025: later periods are an input error."""
+    if unit.level == "legacy_province" and period.end >= REORGANISATION:
+        raise InputError(
+            f"unit {unit} is a legacy province, which ceased to exist on 1 July 2025; "
+            f"period {period} ends after June 2025: use the current province "
+            f"{current_of(unit.code)} instead"
+        )
+
+
+def current_of(legacy_code: str) -> str:
+    """The current province a legacy province became part of."""
+    return reference.crosswalk()[legacy_code]
+
+
+def legacy_of(province_code: str) -> list[str]:
+    """The legacy provinces that make up a current province, in code order."""
+    return sorted(k for k, v in reference.crosswalk().items() if v == province_code)
+
+
+def name(unit: Unit, lang: str = "vi") -> str:
+    """The unit's name in the report language."""
+    return names(unit.level, [unit.code], lang)[unit.code]
+
+
+def names(level: Level, codes: list[str], lang: str = "vi") -> dict[str, str]:
+    """Names of many units of one level at once, in the reader's language."""
+    if level == "country":
+        return {c: text("country_name", lang) for c in codes}
+    frame, col = {
+        "province": (reference.provinces(), "province_code"),
+        "legacy_province": (reference.legacy_provinces(), "legacy_province_code"),
+        "commune": (reference.communes(), "commune_code"),
+    }[level]
+    found = frame.set_index(col)[f"name_{lang}"]
+    return {c: found[c] for c in codes}
+
+
+def slug(unit: Unit) -> str:
+    """A file-name-safe form of the selector: `44`, `legacy-45`, `VN`."""
+    return unit.selector.replace("/", "-")

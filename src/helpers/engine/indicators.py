@@ -1,0 +1,221 @@
+"""Reviews: every catalog indicator for a unit (or the communes of one) over a period,
+against a baseline, with targets, status, changes, ranks among peers and notes.
+
+The values come from `helpers.engine.compute` (sums over the mart for the unit and all its
+peers at once); the definitions from the catalog (`data/reference/indicators.yml`, read in
+`helpers.engine.specs`). Nothing here repeats a name, unit or source.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers.core import reference
+from helpers.core.errors import InputError
+from helpers.core.periods import Period, parse_period, resolve_baseline
+from helpers.core.units import COUNTRY, Unit, check_unit_period, names, parse_unit
+from helpers.engine.compute import compute_cached
+from helpers.engine.mart import BLOCKS_BY_NAME, current_mart
+from helpers.engine.notes import Notes
+from helpers.engine.specs import specs
+
+# ---- reviews --------------------------------------------------------------------------------
+
+
+def peers_of(unit: Unit, level: str) -> tuple[str, list[str], list[str]]:
+    """(mart level, units reported, peers ranked among) for a unit and an output level."""
+    if level == "commune":
+        com = reference.communes()
+        if unit.level == "province":
+            codes = com.loc[com["province_code"] == unit.code, "commune_code"].tolist()
+        elif unit.level == "legacy_province":
+            codes = com.loc[com["legacy_province_code"] == unit.code, "commune_code"].tolist()
+        elif unit.level == "country":
+            codes = com["commune_code"].tolist()
+        else:
+            province = com.loc[com["commune_code"] == unit.code, "province_code"].iloc[0]
+            return "commune", [unit.code], com.loc[com["province_code"] == province, "commune_code"].tolist()
+        return "commune", codes, codes
+    if level != "province":
+        raise InputError(f"invalid level {level!r}: expected province or commune")
+    if unit.level == "province":
+        return "province", [unit.code], reference.provinces()["province_code"].tolist()
+    if unit.level == "legacy_province":
+        return "legacy_province", [unit.code], list(reference.crosswalk())
+    if unit.level == "country":
+        return "country", ["VN"], ["VN"]
+    return peers_of(unit, "commune")
+
+
+def review(
+    unit: str | Unit,
+    period: str | Period,
+    baseline: str | Period | None = None,
+    level: str = "province",
+    data_dir: Path | str = "data",
+    lang: str = "vi",
+) -> pd.DataFrame:
+    """Every indicator for a unit (or each commune of it) over a period, against a baseline.
+
+    One row per unit and indicator: value, numerator, denominator, target for the period's
+    year, status, baseline value, changes, rank among peers and their count, the months
+    of the period and the months its data covers, and a note where a value is missing,
+    partial, or compared per month. Reads the mart; run `p06 mart` (or `refresh_mart`)
+    first.
+    """
+    unit = unit if isinstance(unit, Unit) else parse_unit(unit)
+    period = period if isinstance(period, Period) else parse_period(period)
+    base = baseline if isinstance(baseline, Period) else resolve_baseline(baseline, period)
+    check_unit_period(unit, period)
+    check_unit_period(unit, base)
+    mart_level, shown, peers = peers_of(unit, level)
+    return review_units(mart_level, shown, peers, period, base, data_dir, lang)
+
+
+def data_span(marker: dict) -> tuple[str, str] | None:
+    """The first and last month any table of the data covers."""
+    spans = [v for v in marker.get("covers", {}).values() if v]
+    return (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None
+
+
+def check_period_covered(period: Period, marker: dict) -> None:
+    """A period the data does not reach at all is bad input, naming what the data covers."""
+    span = data_span(marker)
+    if span and (f"{period.start:%Y-%m}" > span[1] or f"{period.end:%Y-%m}" < span[0]):
+        raise InputError(f"no data for {period}: the data covers {span[0]}..{span[1]}")
+
+
+def review_units(
+    mart_level: str,
+    shown: list[str],
+    peers: list[str],
+    period: Period,
+    base: Period,
+    data_dir: Path | str = "data",
+    lang: str = "vi",
+) -> pd.DataFrame:
+    """The review table for units `shown` of one mart level, ranked among `peers`."""
+    marker = current_mart(data_dir)
+    check_period_covered(period, marker)
+    blocks = [b for b in marker["blocks"] if mart_level != "commune" or BLOCKS_BY_NAME[b].has_commune]
+    token = json.dumps(marker["inputs"], sort_keys=True)
+    now = compute_cached(str(data_dir), mart_level, period, tuple(peers), tuple(blocks), token)
+    then = compute_cached(str(data_dir), mart_level, base, tuple(shown), tuple(blocks), token)
+    out = now[now["unit_code"].isin(shown)].merge(
+        then[["unit_code", "indicator", "value", "months_covered"]].rename(
+            columns={"value": "baseline_value", "months_covered": "baseline_months"}
+        ),
+        on=["unit_code", "indicator"],
+        how="left",
+    )
+    out = out.merge(_ranks(now), on=["unit_code", "indicator"], how="left")
+    out = _add_targets(out, period)
+    out = _add_changes(out)
+    out["note"] = Notes(marker, mart_level, lang, {s.id: s for s in specs()}, period.end).for_rows(out)
+    cat = reference.indicators()
+    out["name"] = out["indicator"].map(cat[f"name_{lang}"])
+    out["unit_of_measure"] = out["indicator"].map(cat["unit"])
+    out["group"] = out["indicator"].map(cat["group"]).astype(int)
+    selectors = {c: (Unit(mart_level, c) if mart_level != "country" else COUNTRY).selector for c in shown}
+    out["unit"] = out["unit_code"].map(selectors)
+    out["unit_name"] = out["unit_code"].map(names(mart_level, shown, lang))
+    out["period"] = str(period)
+    out["baseline"] = str(base)
+    order = {s.id: i for i, s in enumerate(specs())}
+    position = {c: i for i, c in enumerate(shown)}
+    out = out.assign(_u=out["unit_code"].map(position), _i=out["indicator"].map(order))
+    out = out.sort_values(["_u", "_i"], kind="stable")
+    return out[COLUMNS].reset_index(drop=True)
+
+
+COLUMNS = [
+    "unit",
+    "unit_name",
+    "period",
+    "indicator",
+    "group",
+    "name",
+    "unit_of_measure",
+    "value",
+    "numerator",
+    "denominator",
+    "target",
+    "status",
+    "baseline",
+    "baseline_value",
+    "change_pp",
+    "change_rel_pct",
+    "comparison",
+    "change_per_month",
+    "rank",
+    "of",
+    "months",
+    "months_covered",
+    "baseline_months",
+    "as_of",
+    "note",
+]
+"""The columns of a review table, in order (`p06 indicators` prints them)."""
+
+
+def _ranks(now: pd.DataFrame) -> pd.DataFrame:
+    """Rank of each unit among the peers with a value (1 is best; ties share the best rank);
+    a unit without a value has no rank, and peers without data are not counted."""
+    direction = {s.id: s.direction for s in specs()}
+    parts = []
+    for indicator, group in now.groupby("indicator", sort=False):
+        valued = group["value"].notna()
+        ascending = direction.get(indicator, "higher") == "lower"
+        rank = group["value"].rank(method="min", ascending=ascending)
+        of = int(valued.sum())
+        ranked = valued & (of > 1)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "unit_code": group["unit_code"],
+                    "indicator": indicator,
+                    "rank": rank.where(ranked).astype("Int64"),
+                    "of": pd.array(np.where(ranked, of, 0), dtype="Int64"),
+                }
+            )
+        )
+    ranks = pd.concat(parts, ignore_index=True)
+    ranks["of"] = ranks["of"].where(ranks["rank"].notna())
+    return ranks
+
+
+def _add_targets(out: pd.DataFrame, period: Period) -> pd.DataFrame:
+    targets = reference.targets()
+    year = targets[targets["year"] == period.end.year].set_index("indicator")["target"]
+    out["target"] = out["indicator"].map(year).astype(float)
+    direction = out["indicator"].map({s.id: s.direction for s in specs()})
+    met = np.where(direction == "lower", out["value"] <= out["target"], out["value"] >= out["target"])
+    out["status"] = np.select(
+        [out["value"].isna(), out["target"].isna(), met], ["no_data", "no_target", "achieved"], "not_achieved"
+    )
+    return out
+
+
+def _add_changes(out: pd.DataFrame) -> pd.DataFrame:
+    """Change against the baseline: percentage points for percentages; for a flow whose
+    period and baseline cover different numbers of months, per month (monthly averages)."""
+    kinds = {s.id: s for s in specs()}
+    is_pct = out["indicator"].map(lambda i: kinds[i].unit == "pct" if i in kinds else False)
+    flow = out["indicator"].map(lambda i: kinds[i].is_flow if i in kinds else False)
+    per_month = flow & (out["months_covered"] != out["baseline_months"]) & (out["baseline_months"] > 0)
+    now = out["value"].where(
+        ~per_month, out["value"] / out["months_covered"].where(out["months_covered"] > 0)
+    )
+    then = out["baseline_value"].where(
+        ~per_month, out["baseline_value"] / out["baseline_months"].where(out["baseline_months"] > 0)
+    )
+    diff = now - then
+    out["change_pp"] = diff.where(is_pct)
+    out["change_rel_pct"] = 100.0 * diff / then.where(then != 0)
+    out["comparison"] = np.where(per_month, "per_month", "total")
+    out["change_per_month"] = diff.where(per_month)
+    return out

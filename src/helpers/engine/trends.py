@@ -1,0 +1,68 @@
+"""Monthly series of indicators for charts: each month read as a period of its own.
+
+Flows are the month's counts, stocks are summed from the first month of the data to the
+month's end, catalogue-type figures are the month's own: the windows of
+`helpers.engine.windows` applied month by month to the mart, as the engine applies them
+to a period.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.core.periods import month_from_index, month_index
+from helpers.core.units import Unit
+from helpers.data import storage
+from helpers.engine.compute import ratio
+from helpers.engine.mart import block_path, current_mart
+from helpers.engine.specs import specs
+from helpers.engine.windows import monthly_window
+
+
+def _months(start: date, end: date) -> list[date]:
+    return [month_from_index(i) for i in range(month_index(start), month_index(end) + 1)]
+
+
+def monthly(unit: Unit, start: date, end: date, indicators: list[str], data_dir: Path | str) -> pd.DataFrame:
+    """Indicator values per month from `start` to `end`; one column per indicator.
+
+    Months the data does not cover (no rows in the block for the unit) show as missing.
+    """
+    marker = current_mart(data_dir)
+    wanted = [s for s in specs() if s.id in indicators and s.block]
+    out = pd.DataFrame(index=pd.Index(_months(start, end), name="month"))
+    for block in sorted({s.block for s in wanted}):
+        mine = [s for s in wanted if s.block == block]
+        if block not in marker["blocks"]:
+            for s in mine:
+                out[s.id] = float("nan")
+            continue
+        rows = _block_rows(data_dir, block, unit, end, mine)
+        covered = rows.index[rows["rows"] > 0] if len(rows) else rows.index
+        if len(rows):
+            rows = rows.reindex(_months(min(rows.index), end), fill_value=0)
+        for s in mine:
+            num = monthly_window(rows[s.numerator[0]], s.numerator[1])
+            value = (
+                ratio(num, monthly_window(rows[s.denominator[0]], s.denominator[1])) if s.denominator else num
+            )
+            out[s.id] = value.reindex(out.index).where(out.index.isin(covered))
+    return out[[i for i in indicators if i in out]]
+
+
+def _block_rows(data_dir: Path | str, block: str, unit: Unit, end: date, mine: list) -> pd.DataFrame:
+    columns = sorted({"rows"} | {p[0] for s in mine for p in (s.numerator, s.denominator) if p})
+    rows = (
+        storage.shared_connection()
+        .execute(
+            f"SELECT month, {', '.join(columns)} FROM read_parquet(?) "
+            "WHERE level = ? AND unit_code = ? AND month <= ? ORDER BY month",
+            [str(block_path(data_dir, block)), unit.level, unit.code, end],
+        )
+        .df()
+    )
+    rows["month"] = pd.to_datetime(rows["month"]).dt.date
+    return rows.set_index("month")

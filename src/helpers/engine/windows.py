@@ -1,0 +1,52 @@
+"""The definitions every engine query shares, written once.
+
+A period's figure is read from monthly counts through one of three windows: the months of
+the period (`period`, flows), its last month (`last_month`, catalogue-type figures), or
+every month up to its end (`to_date`, stocks). A task is overdue at a day when its
+deadline has passed and it is not completed by that day. The mart, the indicator engine,
+the monthly series and the task tables all use these, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+WINDOWS = ("period", "last_month", "to_date")
+
+
+def window_sql(window: str, start: str, end: str, month: str = "month") -> str:
+    """The SQL condition on the `month` column for a window over months `start`..`end`
+    (SQL date expressions)."""
+    return {
+        "period": f"{month} BETWEEN {start} AND {end}",
+        "last_month": f"{month} = {end}",
+        "to_date": f"{month} <= {end}",
+    }[window]
+
+
+def window_sum_sql(column: str, window: str, start: date, end: date, table: str = "") -> str:
+    """Sum of a monthly count over a window of the period start..end, named column@window
+    (`table`: the alias of the mart block in the query, if any)."""
+    prefix = f"{table}." if table else ""
+    condition = window_sql(window, f"DATE '{start}'", f"DATE '{end}'", f"{prefix}month")
+    return f'coalesce(sum({prefix}{column}) FILTER (WHERE {condition}), 0) AS "{column}@{window}"'
+
+
+def monthly_window(series: pd.Series, window: str) -> pd.Series:
+    """The value of a window for each month read as a period of its own: a month's own count
+    for `period` and `last_month`, the running total for `to_date`."""
+    values = series.astype(float)
+    return values.cumsum() if window == "to_date" else values
+
+
+def overdue_sql(day: str, deadline: str = "deadline", completed: str = "completed_on") -> str:
+    """SQL: a task is overdue at the end of `day` (a SQL date expression) when its deadline
+    has passed and it was not completed by then."""
+    return f"({deadline} < {day} AND ({completed} IS NULL OR {completed} > {day}))"
+
+
+def done_on_time_sql(deadline: str = "deadline", completed: str = "completed_on") -> str:
+    """SQL: a task completed by its deadline."""
+    return f"({completed} <= {deadline})"

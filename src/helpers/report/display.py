@@ -1,0 +1,86 @@
+"""Showing a review in a notebook: headings an outline picks up, the synthetic-data notice,
+styled tables, charts and lists. Text comes from report_text.yml in the report's language.
+
+Headings are Markdown outputs (`## 2. ...`), so JupyterLab's table of contents and the
+rendered page's outline both list the sections, in the reader's language. Styles are
+inline or in the tables' own <style>, so stored outputs read well before a notebook is
+trusted.
+"""
+
+from __future__ import annotations
+
+from helpers.core.text import text
+from helpers.report import heading as head
+from helpers.report.params import Params
+from helpers.report.style import NOTICE_STYLE, page_css
+
+
+def _display(*objs, **kwargs) -> None:
+    from IPython.display import display
+
+    display(*objs, **kwargs)
+
+
+def markdown(source: str) -> None:
+    from IPython.display import Markdown
+
+    _display(Markdown(source))
+
+
+def html(source: str) -> None:
+    from IPython.display import HTML
+
+    _display(HTML(source))
+
+
+def section(key: str, params: Params) -> None:
+    """A section heading from the report text (`## 1. Key results at a glance`)."""
+    markdown(f"## {text(key, params.lang)}")
+
+
+def subheading(key: str, params: Params) -> None:
+    markdown(f"### {text(key, params.lang)}")
+
+
+def title(params: Params, key: str = "title_province", facts=None) -> None:
+    """The report's title (the page's one level-1 heading), the report styles, the notice
+    on synthetic data, the subtitle and the facts of the review."""
+    from helpers.report.tables import styled
+
+    markdown(f"# {head.title(params, key)}")
+    notice = head.synthetic_notice(params.data_dir, params.lang)
+    html(page_css() + (f'<div class="p06-banner" style="{NOTICE_STYLE}">{notice}</div>' if notice else ""))
+    markdown(f"*{head.subtitle(params)}*")
+    if facts is not None:
+        _display(styled(facts, "facts", numeric=[]))
+
+
+def figure(fig) -> None:
+    """A chart as a PNG with its title as alternative text; the figure is freed."""
+    from IPython.display import Image
+
+    from helpers.report.plots import png_bytes
+
+    alt = fig.axes[0].get_title() if fig.axes else ""
+    _display(Image(data=png_bytes(fig), metadata={"alt": alt}))
+
+
+def bullets(items: list[str], params: Params) -> None:
+    """Sentences as a Markdown list, or "none" when there are none."""
+    if not items:
+        markdown(text("none_found", params.lang))
+    else:
+        markdown("\n".join(f"- {item}" for item in items))
+
+
+def note(key: str, params: Params, **values) -> None:
+    markdown(f"*{text(key, params.lang, **values)}*")
+
+
+def none(params: Params) -> None:
+    markdown(text("none_found", params.lang))
+
+
+def table(styler) -> None:
+    """A styled table (see helpers.report.tables)."""
+    _display(styler)

@@ -1,0 +1,169 @@
+"""The parts of a review written from the figures: shortcomings, key tasks for the next
+period, communes that lag, units proposed for commendation. Nothing here is typed by
+hand: every sentence is a catalog template filled with computed values."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.core.formatting import format_change, format_value
+from helpers.core.periods import Period
+from helpers.core.text import text
+
+KEY_COMMUNE_INDICATORS = [
+    "dossiers_online_pct",
+    "dossiers_on_time_pct",
+    "dossiers_digitised_pct",
+    "eid_activation_pct",
+]
+"""Indicators on which communes are compared (those the mart holds per commune)."""
+
+
+def _ordered(frame: pd.DataFrame, worst_first: bool) -> pd.DataFrame:
+    """Rows with a value, worst (or best) first; ties broken by unit code for stable output."""
+    valued = frame.dropna(subset=["value"])
+    return valued.sort_values(["value", "unit"], ascending=[worst_first, True], kind="stable")
+
+
+def lagging_communes(
+    communes: pd.DataFrame, n: int = 3, indicators: list[str] = KEY_COMMUNE_INDICATORS
+) -> pd.DataFrame:
+    """The `n` communes with the lowest values on each key indicator.
+
+    `communes` is a commune-level review table (`review(..., level="commune")`).
+    """
+    parts = [_ordered(communes[communes["indicator"] == ind], worst_first=True).head(n) for ind in indicators]
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return communes.head(0)
+    return pd.concat(parts, ignore_index=True)
+
+
+def lagging_table(lagging: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Display form of `lagging_communes`."""
+    return pd.DataFrame(
+        {
+            text("col_indicator", lang): lagging["name"],
+            text("col_commune", lang): lagging["unit_name"],
+            text("col_value", lang): [
+                format_value(v, u, lang)
+                for v, u in zip(lagging["value"], lagging["unit_of_measure"], strict=True)
+            ],
+        }
+    )
+
+
+def _communes_for(lagging: pd.DataFrame, indicator: str, lang: str) -> str:
+    rows = lagging[lagging["indicator"] == indicator]
+    return ", ".join(
+        f"{r.unit_name} ({format_value(r.value, r.unit_of_measure, lang)})" for r in rows.itertuples()
+    )
+
+
+def shortcomings(unit_review: pd.DataFrame, lagging: pd.DataFrame, lang: str) -> list[str]:
+    """Gaps to targets, indicators that fell against the baseline, communes that lag."""
+    lines = []
+    for r in unit_review.itertuples():
+        if r.status == "not_achieved":
+            gap = abs(r.target - r.value)
+            lines.append(
+                text(
+                    "shortfall",
+                    lang,
+                    name=r.name,
+                    value=format_value(r.value, r.unit_of_measure, lang),
+                    target=format_value(r.target, r.unit_of_measure, lang),
+                    gap=format_change(gap, r.unit_of_measure, lang).lstrip("+"),
+                )
+            )
+    for r in unit_review.itertuples():
+        if (
+            r.unit_of_measure == "pct"
+            and pd.notna(r.change_pp)
+            and r.change_pp < 0
+            and r.indicator != "tasks_overdue"
+        ):
+            lines.append(
+                text(
+                    "worsened",
+                    lang,
+                    name=r.name,
+                    baseline=format_value(r.baseline_value, r.unit_of_measure, lang),
+                    value=format_value(r.value, r.unit_of_measure, lang),
+                )
+            )
+    for indicator in dict.fromkeys(lagging["indicator"]) if len(lagging) else []:
+        name = lagging.loc[lagging["indicator"] == indicator, "name"].iloc[0]
+        lines.append(text("lagging_line", lang, name=name, communes=_communes_for(lagging, indicator, lang)))
+    return lines
+
+
+def next_tasks(
+    unit_review: pd.DataFrame,
+    lagging: pd.DataFrame,
+    period: Period,
+    lang: str,
+    overdue_leads: list[str] | None = None,
+) -> list[str]:
+    """One task per target not achieved (with the communes to start with), and the overdue
+    tasks to finish."""
+    lines = []
+    for r in unit_review.itertuples():
+        if r.status != "not_achieved" or r.indicator == "tasks_overdue":
+            continue
+        communes = _communes_for(lagging, r.indicator, lang) if len(lagging) else ""
+        focus = text("next_task_focus", lang, communes=communes) if communes else ""
+        lines.append(
+            text(
+                "next_task",
+                lang,
+                name=r.name,
+                value=format_value(r.value, r.unit_of_measure, lang),
+                target=format_value(r.target, r.unit_of_measure, lang),
+                next_period=str(period.next()),
+                focus=focus,
+            )
+        )
+    overdue = unit_review.loc[unit_review["indicator"] == "tasks_overdue", "value"]
+    if len(overdue) and pd.notna(overdue.iloc[0]) and overdue.iloc[0] > 0:
+        leads = ", ".join(overdue_leads or []) or "–"
+        lines.append(text("next_task_overdue", lang, count=int(overdue.iloc[0]), leads=leads))
+    return lines
+
+
+def commendations(
+    communes: pd.DataFrame, lang: str, n: int = 1, indicators: list[str] = KEY_COMMUNE_INDICATORS
+) -> pd.DataFrame:
+    """Communes proposed for commendation: the best value and the largest improvement
+    against the baseline on each key indicator."""
+    rows = []
+    for ind in indicators:
+        part = communes[communes["indicator"] == ind]
+        for r in _ordered(part, worst_first=False).head(n).itertuples():
+            rows.append(
+                (
+                    r.unit_name,
+                    text(
+                        "commend_best",
+                        lang,
+                        name=r.name,
+                        value=format_value(r.value, r.unit_of_measure, lang),
+                    ),
+                )
+            )
+        improved = part.dropna(subset=["change_pp"])
+        improved = (
+            improved[improved["change_pp"] > 0]
+            .sort_values(["change_pp", "unit"], ascending=[False, True], kind="stable")
+            .head(n)
+        )
+        for r in improved.itertuples():
+            rows.append(
+                (
+                    r.unit_name,
+                    text(
+                        "commend_improved", lang, name=r.name, change=format_change(r.change_pp, "pct", lang)
+                    ),
+                )
+            )
+    return pd.DataFrame(rows, columns=[text("col_commune", lang), text("col_reason", lang)])

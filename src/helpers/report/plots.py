@@ -1,0 +1,213 @@
+"""Charts in one style: titled, labelled axes with units, readable at report width, the
+highlighted unit in one colour, numbers written the reader's way, Vietnamese diacritics
+rendered (DejaVu Sans, shipped with matplotlib, covers them)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+
+from helpers.core.formatting import format_number  # noqa: E402
+
+HIGHLIGHT = "#c0392b"
+OTHERS = "#9fb3c8"
+PALETTE = ["#1f4e79", "#2e86c1", "#48c9b0", "#f39c12", "#8e44ad", "#7f8c8d"]
+TARGET = "#2c3e50"
+WIDTH = 9.0
+
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.axisbelow": True,
+    "grid.color": "#e5e8eb",
+    "grid.linewidth": 0.8,
+    "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "legend.frameon": False,
+    "svg.hashsalt": "p06",
+}
+
+
+def png_bytes(fig: Figure) -> bytes:
+    """The figure as PNG bytes, the same bytes for the same figure, and the figure freed."""
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def use_style() -> None:
+    """Apply the report style (idempotent)."""
+    plt.rcParams.update(STYLE)
+
+
+def number_axis(axis, lang: str, decimals: int = 0, integer: bool = False) -> None:
+    """Tick labels with the reader's thousands separator and decimal mark; `integer` keeps
+    ticks on whole numbers (counts of tasks, say)."""
+    if integer:
+        axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, lang, decimals)))
+
+
+def _fix_margins(
+    fig: Figure,
+    labels: Sequence[str] = (),
+    fontsize: float = 10,
+    bottom_in: float = 0.55,
+    top_in: float = 0.4,
+    right_in: float = 0.25,
+) -> None:
+    """Margins in inches, sized from the longest category label: the same layout as a
+    tight layout, without the extra draw it costs (charts are most of a report's time)."""
+    width, height = fig.get_size_inches()
+    longest = max((len(str(label)) for label in labels), default=4)
+    left_in = 0.25 + 0.62 * fontsize / 72 * longest
+    fig.subplots_adjust(
+        left=min(0.45, left_in / width),
+        right=1 - right_in / width,
+        bottom=bottom_in / height,
+        top=1 - top_in / height,
+    )
+
+
+def _month_labels(months: Sequence, lang: str) -> list[str]:
+    return [f"{m:%m/%Y}" if lang == "vi" else f"{m:%Y-%m}" for m in months]
+
+
+def trend_chart(
+    frame: pd.DataFrame,
+    labels: dict[str, str],
+    title: str,
+    ylabel: str,
+    xlabel: str,
+    lang: str = "vi",
+    target: float | None = None,
+    target_label: str | None = None,
+) -> Figure:
+    """Lines over months, one per column of `frame` (index: months), with an optional target."""
+    use_style()
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.8))
+    x = list(range(len(frame)))
+    for column, label in labels.items():
+        ax.plot(x, frame[column].to_numpy(dtype=float), label=label, linewidth=2)
+    if target is not None:
+        ax.axhline(target, color=TARGET, linestyle="--", linewidth=1.2, label=target_label)
+    step = 1 if len(x) <= 12 else 3 * -(-len(x) // 24)  # at most about 12 labels
+    ax.set_xticks(x[::step], _month_labels(list(frame.index)[::step], lang))
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    number_axis(ax.yaxis, lang)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=min(4, len(labels) + 1))
+    _fix_margins(fig, ["100.000.000"], bottom_in=1.15)
+    return fig
+
+
+def funnel_chart(stages: list[tuple[str, float]], title: str, xlabel: str, lang: str = "vi") -> Figure:
+    """Horizontal bars from the first stage to the last, each with its value and its share
+    of the first stage."""
+    use_style()
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.6 * len(stages) + 1.2))
+    labels = [s[0] for s in stages][::-1]
+    values = [s[1] for s in stages][::-1]
+    bars = ax.barh(labels, values, color=PALETTE[: len(stages)][::-1])
+    first = stages[0][1]
+    for bar, value in zip(bars, values, strict=True):
+        share = f" ({format_number(100 * value / first, lang, 1)}%)" if first else ""
+        ax.text(
+            bar.get_width(),
+            bar.get_y() + bar.get_height() / 2,
+            f" {format_number(value, lang)}{share}",
+            va="center",
+            fontsize=9,
+        )
+    ax.set_xlim(0, max(values) * 1.3 if max(values) > 0 else 1)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.grid(axis="y", visible=False)
+    number_axis(ax.xaxis, lang)
+    _fix_margins(fig, labels)
+    return fig
+
+
+def ranking_chart(
+    values: pd.Series,
+    highlight: str | None,
+    title: str,
+    xlabel: str,
+    lang: str = "vi",
+    decimals: int = 1,
+    higher_is_better: bool = True,
+) -> Figure:
+    """Peers as horizontal bars, best at the top, the unit under review in its own colour.
+
+    `values` is indexed by display name; missing values are left out.
+    """
+    use_style()
+    data = values.dropna().sort_values(ascending=not higher_is_better)
+    fig, ax = plt.subplots(figsize=(WIDTH, (0.22 if len(data) <= 40 else 0.17) * len(data) + 1.3))
+    names = list(data.index)[::-1]
+    heights = data.to_numpy(dtype=float)[::-1]
+    colors = [HIGHLIGHT if n == highlight else OTHERS for n in names]
+    bars = ax.barh(names, heights, color=colors, height=0.7)
+    for bar, value, n in zip(bars, heights, names, strict=True):
+        ax.text(
+            bar.get_width(),
+            bar.get_y() + bar.get_height() / 2,
+            f" {format_number(value, lang, decimals)}",
+            va="center",
+            fontsize=7.5,
+            fontweight="bold" if n == highlight else "normal",
+        )
+    for label in ax.get_yticklabels():
+        if label.get_text() == highlight:
+            label.set_color(HIGHLIGHT)
+            label.set_fontweight("bold")
+    ax.tick_params(axis="y", labelsize=8)
+    ax.set_ylim(-0.6, len(names) - 0.4)
+    ax.set_xlim(0, max(heights.max() * 1.12, 1) if len(heights) else 1)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.grid(axis="y", visible=False)
+    number_axis(ax.xaxis, lang)
+    _fix_margins(fig, names, fontsize=8, right_in=0.45)
+    return fig
+
+
+def stacked_bars(
+    frame: pd.DataFrame, labels: dict[str, str], title: str, xlabel: str, lang: str = "vi"
+) -> Figure:
+    """Horizontal stacked bars, one per row of `frame` (index: display names)."""
+    use_style()
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.35 * len(frame) + 1.5))
+    left = pd.Series(0.0, index=frame.index)
+    colors = ["#1e7b34", "#f39c12", "#b03a2e", "#7f8c8d"]
+    names = list(frame.index)[::-1]
+    for (column, label), color in zip(labels.items(), colors, strict=False):
+        widths = frame[column].astype(float)[::-1]
+        ax.barh(names, widths, left=left[::-1], label=label, color=color, height=0.65)
+        left = left + frame[column].astype(float)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.grid(axis="y", visible=False)
+    number_axis(ax.xaxis, lang, integer=True)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.6 / len(frame)), ncol=len(labels))
+    _fix_margins(fig, names, bottom_in=1.05)
+    return fig

@@ -1,0 +1,135 @@
+"""The data of each section of a review, as named DataFrames a notebook shows.
+
+Every function here returns numbers, not formatted text: the notebook names the frame,
+shows it through `helpers.report.tables` and draws it with `helpers.report.plots`, so an
+analyst changes what a section shows in the notebook cell. All figures come from the
+engine; the lists of indicators each section shows are named below.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from helpers.core import reference
+from helpers.core.text import text
+from helpers.engine import tasks, trends
+from helpers.engine.indicators import peers_of, review, review_units
+from helpers.engine.score import parts_of_score
+from helpers.report.params import Params
+
+DOSSIER_RATES = [
+    "dossiers_online_pct",
+    "dossiers_synced_pct",
+    "dossiers_on_time_pct",
+    "dossiers_digitised_pct",
+]
+PROCEDURE_RATES = ["procedures_online_pct", "procedures_full_online_pct", "essential_online_pct"]
+IDENTIFICATION_STOCKS = [
+    "cccd_issued_total",
+    "eid_applications_total",
+    "eid_level2_total",
+    "eid_activated_total",
+]
+DATA_USE_RATES = ["medical_cccd_pct", "social_cashless_pct", "records_cleaned_pct"]
+PEER_INDICATORS = ["dossiers_online_pct", "score_766"]
+KEY_FIGURES = [
+    "score_766",
+    "dossiers_online_pct",
+    "dossiers_on_time_pct",
+    "eid_activation_pct",
+    "cccd_issued_total",
+]
+"""The figures an index page shows for each report."""
+
+
+def review_tables(params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The unit's review table and the same table for all its peers, from one computation."""
+    level, _, group = peers_of(params.unit, "province")
+    peer_table = review_units(
+        level, group, group, params.period, params.baseline, params.data_dir, params.lang
+    )
+    table = peer_table[peer_table["unit"] == params.unit.selector].reset_index(drop=True)
+    return table, peer_table
+
+
+def target(indicators: pd.DataFrame, indicator: str) -> float | None:
+    """The period's target of one indicator, or None."""
+    value = indicators.set_index("indicator")["target"].get(indicator)
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def chart_range(params: Params) -> tuple[date, date]:
+    """Months a trend chart spans: from the baseline's start (or the period's) to the period's end."""
+    start = min(params.period.start, params.baseline.start) if params.baseline else params.period.start
+    return start, params.period.end
+
+
+def monthly(params: Params, indicators: list[str]) -> pd.DataFrame:
+    """Monthly values of `indicators` for the unit over the chart range (one column each)."""
+    start, end = chart_range(params)
+    return trends.monthly(params.unit, start, end, indicators, params.data_dir)
+
+
+def score_parts(indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The Decision 766 parts: group, part, points, threshold, value, points earned, why not measured."""
+    parts = parts_of_score(indicators, lang)
+    short = reference.indicators()[f"short_{lang}"]
+    parts["part"] = [
+        short[i] if isinstance(i, str) else why
+        for i, why in zip(parts["indicator"], parts["why"], strict=True)
+    ]
+    return parts[["group", "part", "points", "threshold", "value", "score", "why"]]
+
+
+def eid_funnel(indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """From e-ID application to activation at the end of the period: stage and people."""
+    values = indicators.set_index("indicator")["value"]
+    stages = [
+        ("funnel_applications", "eid_applications_total"),
+        ("funnel_level2", "eid_level2_total"),
+        ("funnel_activated", "eid_activated_total"),
+    ]
+    return pd.DataFrame(
+        {"stage": [text(k, lang) for k, _ in stages], "people": [values.get(i) for _, i in stages]}
+    ).dropna()
+
+
+def tasks_by_lead(params: Params) -> pd.DataFrame:
+    """Tasks due in the period and how they ended, and tasks overdue at its end, per lead unit."""
+    return tasks.by_lead_unit(params.unit, params.period, params.data_dir)
+
+
+def peer_values(peer_indicators: pd.DataFrame, indicators: list[str] = PEER_INDICATORS) -> pd.DataFrame:
+    """One row per peer (by name), one column per indicator: what the ranking charts draw."""
+    part = peer_indicators[peer_indicators["indicator"].isin(indicators)]
+    return part.pivot(index="unit_name", columns="indicator", values="value")[indicators]
+
+
+def commune_review(params: Params) -> pd.DataFrame:
+    """Every commune of the unit on every indicator the mart holds per commune."""
+    if params.unit.level == "commune":
+        return pd.DataFrame(columns=["indicator", "value"])
+    return review(
+        params.unit,
+        params.period,
+        params.baseline,
+        level="commune",
+        data_dir=params.data_dir,
+        lang=params.lang,
+    )
+
+
+def key_figures(indicators: pd.DataFrame) -> dict:
+    """The figures a batch index shows for a report, by indicator id (None where missing)."""
+    values = indicators.set_index("indicator")["value"]
+    return {k: (None if pd.isna(values.get(k)) else round(float(values[k]), 6)) for k in KEY_FIGURES}
+
+
+def all_values(indicators: pd.DataFrame) -> dict:
+    """Every value of a review table by unit|indicator, for tests and documents."""
+    return {
+        f"{r.unit}|{r.indicator}": (None if pd.isna(r.value) else round(float(r.value), 6))
+        for r in indicators.itertuples()
+    }

@@ -1,0 +1,26 @@
+"""The look of a rendered report: one stylesheet, and the inline style of the notice on
+synthetic data (inline, so an untrusted notebook still shows it in red)."""
+
+from __future__ import annotations
+
+NOTICE_STYLE = (
+    "background:#fdecea;border:2px solid #c0392b;color:#7b241c;padding:10px 14px;"
+    "font-weight:600;margin:8px 0 16px 0;border-radius:4px"
+)
+
+_CSS = """
+table.p06{border-collapse:collapse;font-size:0.92em;margin:6px 0 14px 0;max-width:100%}
+table.p06 th{background:#1f4e79;color:#fff;padding:5px 8px;text-align:left !important;font-weight:600}
+table.p06 td{padding:4px 8px;border-bottom:1px solid #ddd;vertical-align:top;text-align:left !important}
+table.p06 tr:nth-child(even) td{background:#f6f8fa}
+.p06-ok{color:#1e7b34;font-weight:600}.p06-bad{color:#b03a2e;font-weight:600}
+.jp-RenderedMarkdown h2{border-bottom:2px solid #1f4e79;color:#1f4e79;padding-bottom:3px;margin-top:26px}
+.p06-title{font-size:1.7em;font-weight:700;margin:4px 0}
+.p06-subtitle{font-size:1.1em;color:#444;margin-bottom:10px}
+.p06-list li{margin:3px 0}
+"""
+
+
+def page_css() -> str:
+    """The report's styles as a <style> element."""
+    return f"<style>{_CSS}</style>"

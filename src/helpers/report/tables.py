@@ -1,0 +1,204 @@
+"""Review tables as readers get them: styled DataFrames in the report's number format, aligned
+text for the terminal, and JSON. Headers and statuses come from report_text.yml.
+
+A notebook keeps the raw frame (numbers) under its own name and shows it through one of
+the stylers here, so the numbers an analyst works with are the numbers a reader sees.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+
+from helpers.core.formatting import MISSING, format_change, format_number, format_value
+from helpers.core.text import text
+
+STATUSES = ("achieved", "not_achieved", "no_target", "no_data")
+STATUS_CLASSES = {"achieved": "p06-ok", "not_achieved": "p06-bad"}
+STATUS_COLOURS = {
+    "achieved": "color: #1e7b34; font-weight: 600",
+    "not_achieved": "color: #b03a2e; font-weight: 600",
+}
+
+
+def _plain(value):
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "isoformat"):
+        return f"{value:%Y-%m}"
+    return value.item() if hasattr(value, "item") else value
+
+
+def to_json(table: pd.DataFrame) -> str:
+    """One JSON array of objects, one per unit and indicator; missing values are null."""
+    records = [{k: _plain(v) for k, v in row.items()} for row in table.to_dict("records")]
+    return json.dumps(records, ensure_ascii=False, indent=1)
+
+
+def status_label(status: str, lang: str) -> str:
+    return text(f"status_{status}", lang)
+
+
+def _change(row, lang: str) -> str:
+    if row.comparison == "per_month":
+        return text("change_per_month", lang, value=format_change(row.change_per_month, "count", lang))
+    if row.unit_of_measure == "pct":
+        return format_change(row.change_pp, "pct", lang)
+    return format_change(row.value - row.baseline_value, row.unit_of_measure, lang)
+
+
+def _rank(rank, of) -> str:
+    return MISSING if pd.isna(rank) else f"{int(rank)}/{int(of)}"
+
+
+def display_frame(table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """The key-results table of a review as formatted strings in the reader's language (for
+    the terminal and the index pages)."""
+    units = table["unit_of_measure"]
+    return pd.DataFrame(
+        {
+            text("col_indicator", lang): table["name"].values,
+            text("col_value", lang): [
+                format_value(v, u, lang) for v, u in zip(table["value"], units, strict=True)
+            ],
+            text("col_target", lang): [
+                format_value(v, u, lang) for v, u in zip(table["target"], units, strict=True)
+            ],
+            text("col_status", lang): [status_label(s, lang) for s in table["status"]],
+            text("col_baseline", lang): [
+                format_value(v, u, lang) for v, u in zip(table["baseline_value"], units, strict=True)
+            ],
+            text("col_change", lang): [_change(r, lang) for r in table.itertuples()],
+            text("col_rank", lang): [_rank(r, o) for r, o in zip(table["rank"], table["of"], strict=True)],
+            text("col_note", lang): table["note"].fillna("").values,
+        }
+    )
+
+
+def to_text(table: pd.DataFrame, lang: str = "vi") -> str:
+    """Aligned plain text, one block per unit, for the terminal."""
+    blocks = []
+    for (unit, unit_name), part in table.groupby(["unit", "unit_name"], sort=False):
+        title = text(
+            "title_terminal",
+            lang,
+            unit_name=unit_name,
+            unit=unit,
+            period=part["period"].iloc[0],
+            baseline=part["baseline"].iloc[0],
+        )
+        blocks.append(title + "\n" + display_frame(part, lang).to_string(index=False))
+    return "\n\n".join(blocks)
+
+
+# ---- styled tables for notebooks and rendered reports -------------------------------------
+
+
+def styled(
+    frame: pd.DataFrame,
+    name: str,
+    formats: dict | None = None,
+    numeric: list[str] | None = None,
+):
+    """A DataFrame as the report shows it: no index, numbers right-aligned in the given
+    formats, a fixed id (`name`) so the same table gives the same bytes."""
+    numeric = (
+        numeric
+        if numeric is not None
+        else [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
+    )
+    styler = frame.style.hide(axis="index").set_uuid(name).set_table_attributes('class="p06"')
+    styler = styler.format(escape="html", na_rep=MISSING)
+    if formats:
+        styler = styler.format(formats, na_rep=MISSING)
+    if numeric:
+        styler = styler.set_properties(
+            subset=numeric, **{"text-align": "right !important", "white-space": "nowrap"}
+        )
+    return styler
+
+
+def key_results(indicators: pd.DataFrame, lang: str):
+    """Every indicator with value, target, status, baseline, change, rank and note: numbers
+    formatted by each indicator's unit, the status coloured."""
+    shown = display_frame(indicators, lang)
+    status = text("col_status", lang)
+    numeric = [text(k, lang) for k in ("col_value", "col_target", "col_baseline", "col_change", "col_rank")]
+    styler = styled(shown, "key_results", numeric=numeric)
+    colours = {status_label(k, lang): v for k, v in STATUS_COLOURS.items()}
+    return styler.map(lambda v: colours.get(v, ""), subset=[status])
+
+
+def number_formats(columns: dict[str, str], lang: str) -> dict:
+    """Styler formats for columns holding values of a unit (`pct`, `count`, `score`)."""
+    return {c: (lambda v, u=u: format_value(v, u, lang)) for c, u in columns.items()}
+
+
+def integer_format(lang: str):
+    return lambda v: format_number(v, lang)
+
+
+def text_frame(items: list[str], lang: str) -> str:
+    """A list of sentences as Markdown bullets (or "none" when empty)."""
+    if not items:
+        return text("none_found", lang)
+    return "\n".join(f"- {item}" for item in items)
+
+
+def wide(frame: pd.DataFrame, lang: str, name: str, index_label: str = "col_province"):
+    """A frame with one column per indicator id (index: unit names) as a styled table:
+    short names as headers, each column in its indicator's unit."""
+    from helpers.core import reference
+
+    cat = reference.indicators()
+    shown = frame.rename(columns={i: cat.at[i, f"short_{lang}"] for i in frame.columns})
+    shown = shown.rename_axis(text(index_label, lang)).reset_index()
+    formats = number_formats({cat.at[i, f"short_{lang}"]: cat.at[i, "unit"] for i in frame.columns}, lang)
+    return styled(shown, name, formats=formats)
+
+
+def lagging(frame: pd.DataFrame, lang: str):
+    """The communes that lag, as a styled table: indicator, commune, value."""
+    shown = pd.DataFrame(
+        {
+            text("col_indicator", lang): frame["name"].values,
+            text("col_commune", lang): frame["unit_name"].values,
+            text("col_value", lang): frame["value"].values,
+        }
+    )
+    return styled(shown, "lagging", formats=number_formats({text("col_value", lang): "pct"}, lang))
+
+
+def score(parts: pd.DataFrame, lang: str):
+    """The Decision 766 parts as a styled table."""
+    heads = {
+        "group": "col_group",
+        "part": "col_part",
+        "points": "col_points",
+        "threshold": "col_threshold",
+        "value": "col_value",
+        "score": "col_score",
+    }
+    shown = parts[list(heads)].rename(columns={k: text(v, lang) for k, v in heads.items()})
+    units = {"col_points": "count", "col_threshold": "pct", "col_value": "pct", "col_score": "score"}
+    return styled(
+        shown, "score_parts", formats=number_formats({text(k, lang): u for k, u in units.items()}, lang)
+    )
+
+
+def tasks(frame: pd.DataFrame, lang: str):
+    """Tasks by lead unit as a styled table."""
+    heads = {
+        "due": "col_due",
+        "on_time": "col_on_time",
+        "late": "col_late",
+        "not_done": "col_not_done",
+        "overdue": "col_overdue",
+    }
+    shown = frame.rename(columns={k: text(v, lang) for k, v in heads.items()})
+    shown = shown.rename_axis(text("col_lead_unit", lang)).reset_index()
+    return styled(shown, "tasks", formats={text(v, lang): integer_format(lang) for v in heads.values()})
