@@ -9,7 +9,7 @@ SAMPLE_DATA := $(CURDIR)/build/sample-data
 SAMPLE_STAMP := $(SAMPLE_DATA)/processed/SAMPLE.json
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
-.PHONY: reports test lab bench notebooks clean
+.PHONY: reports test lab bench notebooks clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,20 @@ reports: $(STAMP)
 $(SAMPLE_STAMP): $(STAMP) $(wildcard src/helpers/data/sample/*.py) data/reference/legacy_provinces.csv data/reference/communes.csv
 	$(BIN)/p06 sample --data-dir $(SAMPLE_DATA)
 
-## test: lint, unit and data tests, and nbval on the notebooks' stored outputs
-test: $(STAMP) $(SAMPLE_STAMP)
+## browser: Debian's Chromium for the browser tests, where this machine allows it (root, apt-get)
+browser:
+	@if command -v chromium >/dev/null 2>&1 || [ -n "$$P06_CHROMIUM" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Chromium for the browser tests: apt-get install -y chromium"; \
+		apt-get install -y -qq chromium >/dev/null 2>&1 \
+		|| { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1; } \
+		|| echo "Could not install Chromium: the browser tests will be skipped"; \
+	else \
+		echo "No Chromium: the browser tests will be skipped (as root: apt-get install -y chromium)"; \
+	fi
+
+## test: lint, unit and data tests, browser tests, and nbval on the notebooks' stored outputs
+test: $(STAMP) $(SAMPLE_STAMP) browser
 	$(BIN)/ruff check src tests scripts
 	P06_DATA_DIR=$(SAMPLE_DATA) $(BIN)/python -m pytest tests notebooks $(NBVAL)
 

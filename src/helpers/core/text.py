@@ -1,5 +1,6 @@
-"""Every sentence and label a reader sees, from data/reference/report_text.yml, in
-Vietnamese (the default) or English. Code never spells reader-facing text itself."""
+"""Every sentence and label a reader sees, from data/reference/report_text.yml (and the
+phrases of the filed documents, document_text.yml), in Vietnamese (the default) or English.
+Code never spells reader-facing text itself."""
 
 from __future__ import annotations
 
@@ -11,9 +12,18 @@ from helpers.core.reference import load_yaml
 LANGS = ("vi", "en")
 
 
+TEXT_FILES = ("report_text.yml", "document_text.yml")
+
+
 @lru_cache(maxsize=1)
 def _texts() -> dict:
-    return load_yaml("report_text.yml")
+    from helpers.core.paths import REFERENCE_DIR
+
+    texts: dict = {}
+    for name in TEXT_FILES:
+        if (REFERENCE_DIR / name).exists():
+            texts.update(load_yaml(name))
+    return texts
 
 
 def text(key: str, lang: str = "vi", **values) -> str:
