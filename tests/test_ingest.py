@@ -1,5 +1,8 @@
 """`p06 ingest` on messy fixtures made for it: each ingests correctly with the personal
-columns gone, or fails naming file, row and column, with nothing written."""
+columns gone, or fails naming file, row and column, with nothing written.
+
+The command line is being rewired elsewhere: these tests call `ingest()` and read the
+terminal lines from `describe()`, which `p06 ingest` prints."""
 
 from __future__ import annotations
 
@@ -10,21 +13,21 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from helpers import storage
-from helpers.cli import main
-from helpers.errors import InputError
-from helpers.ingest import (
+from helpers.core.errors import InputError
+from helpers.data import storage
+from helpers.data.ingest import describe, ingest, write_template
+from helpers.data.ingest.places import parse_province
+from helpers.data.ingest.template import notes
+from helpers.data.ingest.values import (
     Bad,
-    ingest,
-    norm,
     parse_bool,
     parse_count,
     parse_date,
+    parse_group,
     parse_month,
     parse_pct,
-    parse_province,
-    write_template,
 )
+from helpers.data.ingest.vocab import norm
 
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"]
 CCCD = ["045090001234", "045191005678", "044088009012"]
@@ -149,11 +152,11 @@ def _all_text(data_dir) -> str:
     return "\n".join(parts)
 
 
-def test_messy_csv_ingests_with_personal_columns_gone(tmp_path, capsys):
+def test_messy_csv_ingests_with_personal_columns_gone(tmp_path):
     src = _dossier_csv(tmp_path / "export.csv", GOOD_ROWS)
     data = tmp_path / "data"
-    assert main(["ingest", str(src), "--table", "dossiers", "--data-dir", str(data)]) == 0
-    out = capsys.readouterr().out
+    summary = ingest([src], "dossiers", data)
+    out = "\n".join(describe(summary))
     assert "header on row 4" in out
     assert "personal data dropped, columns: Họ tên người nộp, Số CCCD, Ghi chú" in out
     table = storage.read_table(data, "dossiers").to_pandas().sort_values("received_on")
@@ -167,9 +170,12 @@ def test_messy_csv_ingests_with_personal_columns_gone(tmp_path, capsys):
     for secret in NAMES + CCCD + PHONES + ["HS-0001", "HS-0002", "HS-0003"]:
         assert secret not in everything and secret.replace(" ", "") not in everything
     assert table["dossier_id"].str.fullmatch(r"[0-9a-f]{24}").all()
+    # each row is stored with the unit in force in its month: a former province before July 2025
+    assert summary["written"] == {"44-2025-08": 1, "legacy-44-2024-02": 1, "legacy-45-2024-01": 1}
+    assert summary["files"][0]["missing_columns"] == [] and summary["files"][0]["ignored"] == []
 
 
-def test_same_file_twice_keeps_one_copy_and_stored_months_are_replaced(tmp_path, capsys):
+def test_same_file_twice_keeps_one_copy_and_stored_months_are_replaced(tmp_path):
     src = _dossier_csv(tmp_path / "export.csv", GOOD_ROWS, bom=False, sep=",")
     data = tmp_path / "data"
     ingest([src], "dossiers", data)
@@ -179,8 +185,8 @@ def test_same_file_twice_keeps_one_copy_and_stored_months_are_replaced(tmp_path,
     corrected = list(GOOD_ROWS[0])
     corrected[11], corrected[12] = "Trực tiếp", ""  # channel, and so not full online
     fixed = _dossier_csv(tmp_path / "january.csv", [corrected])
-    assert main(["ingest", str(fixed), "--table", "dossiers", "--data-dir", str(data)]) == 0
-    assert "replaced what was stored for: 44-2024-01" in capsys.readouterr().out
+    summary = ingest([fixed], "dossiers", data)
+    assert "replaced what was stored for: legacy-45-2024-01" in "\n".join(describe(summary))
     table = storage.read_table(data, "dossiers").to_pandas()
     assert len(table) == 3 and table["channel"].value_counts()["in_person"] == 2
 
@@ -272,12 +278,12 @@ def test_bad_rows_are_all_named_and_nothing_is_written(tmp_path):
     assert not storage.processed_dir(data).exists() or not storage.table_files(data, "dossiers")
 
 
-def test_cli_exit_2_lists_problems(tmp_path, capsys):
+def test_error_report_lists_problems(tmp_path):
     src = _dossier_csv(tmp_path / "bad.csv", BAD_ROWS)
-    assert main(["ingest", str(src), "--table", "dossiers", "--data-dir", str(tmp_path)]) == 2
-    err = capsys.readouterr().err
-    assert "nothing was written" in err and "row 7, column Hình thức nộp" in err
-    assert "Traceback" not in err
+    with pytest.raises(InputError) as err:
+        ingest([src], "dossiers", tmp_path)
+    report = err.value.report()  # what `p06 ingest` prints on stderr before exiting with 2
+    assert "nothing was written" in report and "row 7, column Hình thức nộp" in report
 
 
 def _identification_xlsx(path, rows):
@@ -415,3 +421,18 @@ def test_value_readers():
     for reader, value in ((parse_count, "1.5"), (parse_date, "31/02/2024"), (parse_bool, "maybe")):
         with pytest.raises(Bad):
             reader(value)
+    assert parse_bool("Đã thanh toán") and not parse_bool("Chưa đồng bộ")
+    assert parse_group(2.0) == 2 == parse_group("Nhóm II")
+    assert parse_province("Huế", date(2024, 1, 1)) == ("46", None)  # a current name before July 2025
+
+
+def test_template_notes_mark_required_from_the_schema():
+    rows = {row[0]: row[1] for row in notes("dossiers", "en")[1:]}
+    required = {h for h, mark in rows.items() if mark == "required"}
+    assert required == {"Received on"}
+    assert (
+        rows["Province"].startswith("required, or leave the column out") and "--province" in rows["Province"]
+    )
+    assert rows["Full online"].startswith("optional")
+    vi = notes("dossiers", "vi")
+    assert vi[0] == ["Cột", "Bắt buộc", "Cách ghi", "Tên cột khác được chấp nhận"]

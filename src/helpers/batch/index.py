@@ -9,7 +9,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from helpers.batch.plan import NATIONAL
+from helpers.batch.plan import COMMUNES, NATIONAL
 from helpers.core import reference
 from helpers.core.formatting import format_value
 from helpers.core.text import text
@@ -38,12 +38,16 @@ def _label(name: str, entry: dict, lang: str) -> str:
     return f"{names(unit.level, [unit.code], lang)[unit.code]} ({entry['unit']})"
 
 
-def _links(name: str, entry: dict) -> str:
-    files = [f for f in entry.get("outputs", ["html"]) if f != "ipynb"]
-    return " · ".join(f'<a href="{html.escape(name)}.{f}">{f}</a>' for f in files)
+def _links(name: str, entry: dict, extra: str = "") -> str:
+    files = [f for f in entry.get("outputs") or ["html"] if f != "ipynb"]
+    links = [f'<a href="{html.escape(name)}.{f}">{f}</a>' for f in files]
+    return " · ".join(links + ([extra] if extra else []))
 
 
-def _row(name: str, entry: dict, lang: str) -> str:
+def _row(name: str, entry: dict, lang: str, extra: str = "") -> str:
+    """One report: a link, its status, its key figures and its files; a failed report shows
+    its error and a link to the executed notebook."""
+    name = name.split("/")[-1]
     label = _label(name, entry, lang)
     if entry["status"] != "built":
         error = (
@@ -61,33 +65,102 @@ def _row(name: str, entry: dict, lang: str) -> str:
         f'<td><a href="{html.escape(name)}.html">{html.escape(label)}</a></td>',
         f'<td class="p06-ok">{text("index_built", lang)}</td>',
         *[f'<td class="num">{f}</td>' for f in figures],
-        f"<td>{_links(name, entry)}</td>",
+        f"<td>{_links(name, entry, extra)}</td>",
     ]
     return "<tr>" + "".join(cells) + "</tr>"
 
 
-def write_period_index(folder: Path, reports: dict, lang: str) -> None:
-    """reports/<period>/index.html: every unit with its status, key figures and links."""
+def _table(heads: list[str], rows: list[str]) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in heads)
+    return f'<table class="p06"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _heads(first: str, lang: str) -> list[str]:
     cat = reference.indicators()
-    heads = [text("index_unit", lang), text("index_status", lang)]
-    heads += [cat.at[k, f"short_{lang}"] for k in KEY_FIGURES] + [text("index_files", lang)]
-    order = sorted(reports, key=lambda n: (n == NATIONAL, n))
-    table = (
-        '<table class="p06"><thead><tr>'
-        + "".join(f"<th>{html.escape(h)}</th>" for h in heads)
-        + "</tr></thead><tbody>"
-        + "".join(_row(n, reports[n], lang) for n in order)
-        + "</tbody></table>"
+    return (
+        [text(first, lang), text("index_status", lang)]
+        + [cat.at[k, f"short_{lang}"] for k in KEY_FIGURES]
+        + [text("index_files", lang)]
     )
+
+
+def _counts(reports: dict, lang: str) -> str:
     built = sum(r["status"] == "built" for r in reports.values())
     stamp = text("index_generated", lang, time=datetime.now().strftime("%Y-%m-%d %H:%M"))
-    count = text("index_count", lang, built=built, failed=len(reports) - built)
+    return f"{text('index_count', lang, built=built, failed=len(reports) - built)} · {stamp}"
+
+
+def commune_provinces(reports: dict) -> list[str]:
+    """The current provinces whose commune index a period needs: those with a province
+    review or any commune review built."""
+    home = reference.communes().set_index("commune_code")["province_code"]
+    codes = {home[r["unit"]] for n, r in reports.items() if n.startswith(f"{COMMUNES}/")}
+    codes |= {r["unit"] for n, r in reports.items() if r["unit"] and len(r["unit"]) == 2 and "/" not in n}
+    return sorted(codes)
+
+
+def write_period_index(folder: Path, reports: dict, lang: str) -> None:
+    """reports/<period>/index.html: every province report with its status, key figures and
+    links (to its files and to its communes' index), and the national overview."""
+    mine = {n: r for n, r in reports.items() if not n.startswith(f"{COMMUNES}/")}
+    with_communes = set(commune_provinces(reports))
+    communes = text("index_communes", lang)
+    rows = [
+        _row(
+            n,
+            mine[n],
+            lang,
+            f'<a href="{COMMUNES}/index-{mine[n]["unit"]}.html">{communes}</a>'
+            if mine[n]["unit"] in with_communes
+            else "",
+        )
+        for n in sorted(mine, key=lambda n: (n == NATIONAL, n))
+    ]
+    extra = [
+        f'<li><a href="{COMMUNES}/index-{c}.html">{html.escape(names("province", [c], lang)[c])}</a></li>'
+        for c in sorted(with_communes - {r["unit"] for r in mine.values()})
+    ]
     body = (
-        f'<p class="p06-subtitle">{html.escape(count)} · {html.escape(stamp)} · '
-        f'<a href="../index.html">{html.escape(text("index_periods", lang))}</a></p>' + table
+        f'<p class="p06-subtitle">{html.escape(_counts(reports, lang))} · '
+        f'<a href="../index.html">{html.escape(text("index_periods", lang))}</a></p>'
+        + _table(_heads("index_unit", lang), rows)
+        + (f'<h2>{html.escape(communes)}</h2><ul class="p06-list">{"".join(extra)}</ul>' if extra else "")
     )
     title = f"{text('index_title', lang)} — {text('index_period', lang, period=folder.name)}"
     storage.write_text_atomic(folder / "index.html", _page(title, body))
+
+
+def write_commune_index(folder: Path, province: str, reports: dict, lang: str) -> None:
+    """reports/<period>/communes/index-<province>.html: every commune of the province, its
+    status and key figures, with links to the reviews built."""
+    com = reference.communes()
+    codes = com.loc[com["province_code"] == province, "commune_code"].tolist()
+    rows = []
+    for code in codes:
+        entry = reports.get(f"{COMMUNES}/{code}")
+        if entry is None:
+            label = f"{names('commune', [code], lang)[code]} ({code})"
+            cells = f"<td>{html.escape(label)}</td><td>{text('index_not_built', lang)}</td>"
+            rows.append(f'<tr>{cells}<td colspan="{len(KEY_FIGURES) + 1}"></td></tr>')
+        else:
+            rows.append(_row(code, entry, lang))
+    mine = {c: reports[f"{COMMUNES}/{c}"] for c in codes if f"{COMMUNES}/{c}" in reports}
+    province_name = names("province", [province], lang)[province]
+    back = f'<a href="../index.html">{html.escape(text("index_period", lang, period=folder.name))}</a>'
+    if province in reports:
+        back += f' · <a href="../{province}.html">{html.escape(province_name)}</a>'
+    body = f'<p class="p06-subtitle">{html.escape(_counts(mine, lang))} · {back}</p>'
+    body += _table(_heads("index_commune", lang), rows)
+    title = f"{text('index_communes_of', lang, province=province_name)} — {folder.name}"
+    storage.write_text_atomic(folder / COMMUNES / f"index-{province}.html", _page(title, body))
+
+
+def write_indexes(reports_dir: Path, folder: Path, reports: dict, lang: str) -> None:
+    """Every index page a build touches: the period's, its provinces' commune indexes, the root."""
+    write_period_index(folder, reports, lang)
+    for province in commune_provinces(reports):
+        write_commune_index(folder, province, reports, lang)
+    write_root_index(reports_dir, lang)
 
 
 def write_root_index(reports_dir: Path, lang: str) -> None:

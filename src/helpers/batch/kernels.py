@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import atexit
 import json
+import os
 from pathlib import Path
 
 from helpers.batch.plan import Job
 from helpers.core.paths import NOTEBOOK_DIR
+from helpers.data import storage
+from helpers.report.display import CHART_FORMAT
 
 QUIET_KERNEL = ["--IPKernelApp.log_level=ERROR"]  # no kernel start-up chatter in the logs
 RESET = (
@@ -26,7 +29,7 @@ def strip_outputs(notebook: Path, folder: Path) -> Path:
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
     target = folder / notebook.name
-    target.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    storage.write_text_atomic(target, json.dumps(nb, ensure_ascii=False))
     return target
 
 
@@ -41,7 +44,8 @@ def warm_kernel(start_timeout: int):
     for attempt in (1, 2):
         km = AsyncKernelManager(kernel_name="python3")
         try:
-            run_sync(km.start_kernel)(cwd=str(NOTEBOOK_DIR), extra_arguments=QUIET_KERNEL)
+            env = {**os.environ, CHART_FORMAT: "svg"}  # a built report is read in a browser
+            run_sync(km.start_kernel)(cwd=str(NOTEBOOK_DIR), extra_arguments=QUIET_KERNEL, env=env)
             client = km.client()
             client.start_channels()
             run_sync(client.wait_for_ready)(timeout=start_timeout)
@@ -65,14 +69,18 @@ def stop_kernel() -> None:
         run_sync(km.shutdown_kernel)(now=True)
 
 
-def execute_warm(job: Job, source: Path, target: Path | None, start_timeout: int = 120):
-    """Execute a notebook with papermill in this worker's warm kernel, after a reset."""
+def execute_warm(job: Job, source: Path, start_timeout: int = 120):
+    """Execute a notebook with papermill in this worker's warm kernel, after a reset.
+
+    Nothing is written while it runs; when a cell fails, the exception carries the notebook
+    as far as it ran (`exc.notebook`)."""
     import nbformat
     import papermill as pm
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
 
     km = warm_kernel(start_timeout)
+    ran: dict = {}
 
     class WarmEngine(NBClientEngine):
         @classmethod
@@ -87,6 +95,7 @@ def execute_warm(job: Job, source: Path, target: Path | None, start_timeout: int
                 "status": "pending",
             }
             nb_man.nb.cells.insert(0, reset)
+            ran["nb"] = nb_man.nb
             client = PapermillNotebookClient(
                 nb_man, km=km, kernel_name=kernel_name, startup_timeout=start_timeout, log_output=False
             )
@@ -98,13 +107,17 @@ def execute_warm(job: Job, source: Path, target: Path | None, start_timeout: int
                     client.kc.stop_channels()
 
     papermill_engines.register("p06-warm", WarmEngine)
-    return pm.execute_notebook(
-        str(source),
-        None if target is None else str(target),
-        parameters=job.parameters,
-        engine_name="p06-warm",
-        kernel_name="python3",
-        progress_bar=False,
-        start_timeout=start_timeout,
-        cwd=str(NOTEBOOK_DIR),
-    )
+    try:
+        return pm.execute_notebook(
+            str(source),
+            None,
+            parameters=job.parameters,
+            engine_name="p06-warm",
+            kernel_name="python3",
+            progress_bar=False,
+            start_timeout=start_timeout,
+            cwd=str(NOTEBOOK_DIR),
+        )
+    except Exception as exc:
+        exc.notebook = ran.get("nb")
+        raise

@@ -15,7 +15,7 @@ from helpers.core.paths import NOTEBOOK_DIR
 if TYPE_CHECKING:  # nbformat takes a second to import: only where notebooks are handled
     import nbformat
 
-NOTEBOOKS = ("province_review", "national_overview", "getting_started")
+NOTEBOOKS = ("province_review", "national_overview", "commune_review", "getting_started")
 
 
 def clean(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:

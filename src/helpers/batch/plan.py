@@ -14,6 +14,9 @@ from helpers.core.periods import parse_period
 from helpers.core.units import check_unit_period, parse_unit, slug
 
 NATIONAL = "national"
+COMMUNES = "communes"
+"""The folder of commune reviews inside reports/<period>/."""
+COMMUNE_NOTEBOOK = "commune_review"
 
 
 @dataclass(frozen=True)
@@ -21,11 +24,17 @@ class Job:
     """One report: which notebook, with which parameters, written where."""
 
     notebook: str
-    name: str  # file stem in reports/<period>/
+    name: str  # file stem in reports/<period>/[folder/]
     period: str
     unit: str | None
     lang: str
     data_dir: str
+    folder: str = ""  # "" for province and national reports, "communes" for commune reviews
+
+    @property
+    def key(self) -> str:
+        """The report's name in the build state and the index: its path below the period."""
+        return f"{self.folder}/{self.name}" if self.folder else self.name
 
     @property
     def parameters(self) -> dict:
@@ -43,24 +52,57 @@ def notebook_path(notebook: str, folder: Path = NOTEBOOK_DIR) -> Path:
 
 
 def plan(
-    period: str, units: list[str], everything: bool, notebook: str, lang: str, data_dir: Path
+    period: str,
+    units: list[str],
+    everything: bool,
+    notebook: str,
+    lang: str,
+    data_dir: Path,
+    communes_of: list[str] | None = None,
+    all_communes: bool = False,
 ) -> list[Job]:
-    """The reports to build: named units, or every current province and the national overview."""
+    """The reports to build: named units, or every current province and the national
+    overview; and the commune reviews of named provinces, or of every province."""
     p = parse_period(period)
     selectors = list(units)
     if everything:
         selectors += [c for c in reference.provinces()["province_code"] if c not in selectors]
-    if not selectors:
-        raise InputError("nothing to build: give --unit U (repeatable) or --all")
+    communes = commune_jobs(p, communes_of or [], all_communes, lang, data_dir)
+    if not selectors and not communes:
+        raise InputError(
+            "nothing to build: give --unit U (repeatable), --all, --communes-of CODE or --all-communes"
+        )
     notebook_path(notebook)
     jobs = []
     for text in dict.fromkeys(selectors):
         unit = parse_unit(text)
         check_unit_period(unit, p)
-        jobs.append(Job(notebook, slug(unit), str(p), unit.selector, lang, str(data_dir)))
+        if unit.level == "commune":  # a commune's review, beside the others of its province
+            jobs.append(Job(COMMUNE_NOTEBOOK, unit.code, str(p), unit.code, lang, str(data_dir), COMMUNES))
+        else:
+            jobs.append(Job(notebook, slug(unit), str(p), unit.selector, lang, str(data_dir)))
     if everything:
         jobs.append(Job("national_overview", NATIONAL, str(p), None, lang, str(data_dir)))
-    return jobs
+    return list({j.key: j for j in jobs + communes}.values())
+
+
+def commune_jobs(period, provinces: list[str], every: bool, lang: str, data_dir: Path) -> list[Job]:
+    """One commune review per commune of the named current provinces (or of all of them)."""
+    if not provinces and not every:
+        return []
+    codes = reference.provinces()["province_code"].tolist() if every else []
+    for text in provinces:
+        unit = parse_unit(text)
+        if unit.level != "province":
+            raise InputError(f"--communes-of takes a current province (44, quang-tri), not {text!r}")
+        codes.append(unit.code)
+    com = reference.communes()
+    chosen = com[com["province_code"].isin(dict.fromkeys(codes))]
+    notebook_path(COMMUNE_NOTEBOOK)
+    return [
+        Job(COMMUNE_NOTEBOOK, code, str(period), code, lang, str(data_dir), COMMUNES)
+        for code in chosen["commune_code"]
+    ]
 
 
 def load_runs(path: Path) -> list[dict]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import nbformat
 from nbconvert import HTMLExporter
@@ -12,7 +13,10 @@ from traitlets.config import Config
 REMOVE_TAGS = ("remove", "parameters", "injected-parameters")
 
 
+@lru_cache(maxsize=1)
 def _exporter() -> HTMLExporter:
+    """One exporter per process: building one (templates, preprocessors) costs more than a
+    report's rendering."""
     config = Config()
     config.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_TAGS)
     config.TagRemovePreprocessor.enabled = True

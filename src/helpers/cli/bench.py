@@ -69,7 +69,10 @@ def pandas_baseline(data_dir: str) -> None:
 
 def review_latency(data_dir: str) -> None:
     """Seconds for one `review()` of one province, median of five after a warm-up."""
-    from helpers.indicators import review
+    from helpers.engine import review
+    from helpers.engine.mart import refresh_mart
+
+    refresh_mart(data_dir)
 
     review("44", "2024-Q3", data_dir=data_dir)
     times = []
@@ -91,8 +94,8 @@ def bench_scale(scale: float) -> dict:
 
         n = duckdb.sql(f"select count(*) from '{work}/processed/dossiers/*.parquet'").fetchall()[0][0]
         m_time, m_mem, _ = run_measured([py, "-m", "helpers.cli", "mart", "--force", "--data-dir", str(work)])
-        p_time, p_mem, _ = run_measured([py, "-m", "helpers.bench", "pandas", str(work)])
-        _, _, latency = run_measured([py, "-m", "helpers.bench", "review", str(work)])
+        p_time, p_mem, _ = run_measured([py, "-m", "helpers.cli.bench", "pandas", str(work)])
+        _, _, latency = run_measured([py, "-m", "helpers.cli.bench", "review", str(work)])
         return {
             "scale": scale,
             "dossiers": n,

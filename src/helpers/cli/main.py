@@ -76,6 +76,20 @@ def build_parser() -> argparse.ArgumentParser:
     bld.add_argument("--unit", action="append", default=[], help="a unit to build (repeatable)")
     bld.add_argument("--all", action="store_true", help="every current province and the national overview")
     bld.add_argument(
+        "--communes-of",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="every commune of a current province (repeatable)",
+    )
+    bld.add_argument("--all-communes", action="store_true", help="every commune of every province (3,321)")
+    bld.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="tcp://HOST:PORT",
+        help="run the reports on a Dask distributed cluster (data and reports on shared storage)",
+    )
+    bld.add_argument(
         "--notebook",
         default="province_review",
         help="the notebook for --unit reports (default province_review)",
@@ -181,38 +195,36 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 
 
 class _Progress:
-    """A progress bar on stderr: done, failed, left, and the unit being built."""
+    """A progress bar on stderr: done, failed, left, rate and time left."""
 
     def __init__(self, period: str):
         self.period = period
+        self.bar = None
 
-    def start(self, total: int, building: list[str]) -> None:
+    def start(self, total: int, workers: int) -> None:
         from tqdm import tqdm
 
         self.done = self.failed = 0
-        self.total = total
         self.bar = tqdm(
             total=total,
-            desc=f"p06 build {self.period}",
+            desc=f"p06 build {self.period} ({workers} workers)",
             unit="report",
             file=sys.stderr,
             dynamic_ncols=True,
             leave=False,
-            disable=None,  # no bar when stderr is not a terminal (CI logs)
+            disable=None if total < 50 else False,  # long batches show progress in logs too
+            mininterval=1.0,
         )
-        self.bar.set_postfix_str(f"building {', '.join(building)}")
 
     def update(self, result) -> None:
         self.done += result.status == "built"
         self.failed += result.status == "failed"
-        left = self.total - self.done - self.failed
-        self.bar.set_postfix_str(
-            f"done {self.done}, failed {self.failed}, left {left}; last {result.unit or result.name}"
-        )
+        self.bar.set_postfix_str(f"failed {self.failed}; last {result.unit or result.name}", refresh=False)
         self.bar.update(1)
 
     def close(self) -> None:
-        self.bar.close()
+        if self.bar is not None:
+            self.bar.close()
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -222,9 +234,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.runs is not None:
         runs = load_runs(args.runs)
     elif args.period:
-        runs = [{"period": args.period, "units": args.unit, "all": args.all or not args.unit}]
+        everything = args.all or not (args.unit or args.communes_of or args.all_communes)
+        runs = [{"period": args.period, "units": args.unit, "all": everything}]
     else:
-        raise InputError("give --period P (with --unit U or --all), or --runs FILE")
+        raise InputError("give --period P (with --unit U, --all, --communes-of CODE), or --runs FILE")
     failed = 0
     for run in runs:
         summary = build(
@@ -238,47 +251,43 @@ def cmd_build(args: argparse.Namespace) -> int:
             force=args.force,
             lang=run.get("lang", args.lang),
             progress=_Progress(str(run["period"])),
+            communes_of=run.get("communes_of", args.communes_of),
+            all_communes=bool(run.get("all_communes", args.all_communes)),
+            scheduler=args.scheduler,
         )
         failed += len(summary.failed)
-        skipped = len(summary.results) - len(summary.built) - len(summary.failed)
-        index = summary.folder / "index.html"
-        if not summary.built and not summary.failed:
-            print(
-                f"{summary.period}: nothing to do, all {skipped} reports are up to date "
-                f"({summary.seconds:.1f} s); {index}"
-            )
-            continue
-        per = summary.seconds / max(1, len(summary.built) + len(summary.failed))
-        print(
-            f"{summary.period}: built {len(summary.built)}, up to date {skipped}, failed "
-            f"{len(summary.failed)} in {summary.seconds:.1f} s ({per:.1f} s per report); {index}"
-        )
-        for result in summary.failed:
-            first = (result.error or "").strip().splitlines()[-1:] or [""]
-            print(
-                f"  failed {result.unit or result.name}: {first[0]} "
-                f"(see {summary.folder / (result.name + '.ipynb')})"
-            )
+        _print_summary(summary)
     return 1 if failed else 0
 
 
-def cmd_ingest(args: argparse.Namespace) -> int:
-    from helpers.data.ingest import ingest
+def _print_summary(summary) -> None:
+    skipped = len(summary.results) - len(summary.built) - len(summary.failed)
+    index = summary.folder / "index.html"
+    if not summary.built and not summary.failed:
+        print(
+            f"{summary.period}: nothing to do, all {skipped} reports are up to date "
+            f"({summary.seconds:.1f} s); {index}"
+        )
+        return
+    per = summary.seconds / max(1, len(summary.built) + len(summary.failed))
+    print(
+        f"{summary.period}: built {len(summary.built)}, up to date {skipped}, failed "
+        f"{len(summary.failed)} in {summary.seconds:.1f} s ({per:.2f} s per report); {index}"
+    )
+    for result in summary.failed:
+        first = (result.error or "").strip().splitlines()[-1:] or [""]
+        print(
+            f"  failed {result.unit or result.name}: {first[0]} "
+            f"(see {summary.folder / (result.name + '.ipynb')})"
+        )
 
-    summary = ingest(args.files, args.table, args.data_dir, sheet=args.sheet)
-    where = args.data_dir / "processed" / args.table
-    print(f"Ingested {summary['rows']:,} rows into {where}/:")
-    for f in summary["files"]:
-        sheet = f", sheet {f['sheet']}" if f["sheet"] else ""
-        print(f"  {f['file']}{sheet}: header on row {f['header_row']}, {f['rows']:,} rows")
-        if f["personal_dropped"]:
-            print(f"    personal data dropped, columns: {', '.join(f['personal_dropped'])}")
-        if f["ignored"]:
-            print(f"    columns not used: {', '.join(f['ignored'])}")
-    months = sorted(summary["written"])
-    print(f"  province-months written: {', '.join(months)}")
-    if summary["replaced"]:
-        print(f"  replaced what was stored for: {', '.join(summary['replaced'])}")
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from helpers.data.ingest import describe, ingest
+
+    summary = ingest(args.files, args.table, args.data_dir, sheet=args.sheet, province=args.province)
+    for line in describe(summary):
+        print(line)
     return 0
 
 
@@ -304,8 +313,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"p06 {args.command}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(f"p06 {args.command}: interrupted", file=sys.stderr)
-        return 1
+        print(
+            f"p06 {args.command}: interrupted; what was done is kept (run it again to go on)", file=sys.stderr
+        )
+        return 130
     except Exception as exc:  # noqa: BLE001 - one-line reason, then the details
         print(f"p06 {args.command}: failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         import traceback

@@ -41,161 +41,163 @@ def _needed(block: str) -> list[tuple[str, str]]:
     return sorted(parts)
 
 
-def coverage(data_dir: Path | str, block: str, level: str, period: Period, units: list[str]) -> pd.DataFrame:
-    """Per unit: months of the period the block's data covers, and the last covered month up
-    to the period's end. A commune has its province's coverage (files are per province)."""
-    where = "province" if level == "commune" else level
-    frame = (
-        storage.shared_connection()
-        .execute(
-            "SELECT unit_code, count(*) FILTER (WHERE month >= ?) AS months_covered, "
-            "max(month) AS last_covered FROM read_parquet(?) "
-            "WHERE level = ? AND rows > 0 AND month <= ? GROUP BY unit_code",
-            [period.start, str(block_path(data_dir, block)), where, period.end],
-        )
-        .df()
-        .set_index("unit_code")
-    )
+def level_units(level: str) -> list[str]:
+    """Every unit of a mart level, in reference order: what one computation covers."""
+    if level == "province":
+        return reference.provinces()["province_code"].tolist()
+    if level == "legacy_province":
+        return list(reference.crosswalk())
     if level == "commune":
-        home = reference.communes().set_index("commune_code")["province_code"]
-        frame = frame.reindex(home.reindex(units).to_numpy()).set_axis(units)
-    frame = frame.reindex(units)
-    frame["last_covered"] = pd.to_datetime(frame["last_covered"]).dt.date
+        return reference.communes()["commune_code"].tolist()
+    return ["VN"]
+
+
+def _commune_provinces(con) -> str:
+    """A relation of commune → province in the shared connection (registered once): a
+    commune is covered when its province is (files are per province)."""
+    name = "p06_commune_province"
+    if name not in {r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}:
+        con.register(name, reference.communes()[["commune_code", "province_code"]])
+    return name
+
+
+def block_values(data_dir: Path | str, block: str, level: str, period: Period) -> pd.DataFrame:
+    """One row per unit of the level that has rows in the block: the months of the period
+    its data covers, the last covered month up to the period's end, and the sums of the
+    block's columns over each window (the last-month window read at the last covered month).
+    One query per block."""
+    con = storage.shared_connection()
+    path = str(block_path(data_dir, block))
+    if level == "commune":
+        keyed = (
+            f"SELECT b.*, m.province_code AS cov_unit FROM read_parquet($path) b "
+            f"LEFT JOIN {_commune_provinces(con)} m ON b.unit_code = m.commune_code"
+        )
+        cov_level = "province"
+    else:
+        keyed, cov_level = "SELECT b.*, b.unit_code AS cov_unit FROM read_parquet($path) b", level
+    sums = []
+    for column, window in _needed(block):
+        if window == "last_month":
+            at_last = f"sum(k.{column}) FILTER (WHERE k.month = c.last_covered)"
+            sums.append(f'coalesce({at_last}, 0) AS "{column}@{window}"')
+        else:
+            sums.append(window_sum_sql(column, window, period.start, period.end, table="k"))
+    sql = f"""
+        WITH cov AS (
+            SELECT unit_code AS cov_unit, count(*) FILTER (WHERE month >= $start) AS months_covered,
+                   max(month) AS last_covered
+            FROM read_parquet($path) WHERE level = $cov_level AND rows > 0 AND month <= $end
+            GROUP BY unit_code),
+        k AS ({keyed} WHERE b.level = $level AND b.month <= $end)
+        SELECT k.unit_code, any_value(c.months_covered) AS months_covered,
+               any_value(c.last_covered) AS last_covered, {", ".join(sums)}
+        FROM k LEFT JOIN cov c ON k.cov_unit = c.cov_unit GROUP BY k.unit_code
+    """
+    params = {"path": path, "start": period.start, "end": period.end, "level": level, "cov_level": cov_level}
+    frame = con.execute(sql, params).df().set_index("unit_code")
+    frame["last_covered"] = [None if pd.isna(m) else m.date() for m in pd.to_datetime(frame["last_covered"])]
     if BLOCKS_BY_NAME[block].listing:  # a list known up to its last month covers every month before
-        frame["months_covered"] = [
-            0
-            if pd.isna(last)
-            else max(0, min(period.n_months, month_index(last) - month_index(period.start) + 1))
-            for last in frame["last_covered"]
+        last = frame["last_covered"].dropna()
+        frame.loc[last.index, "months_covered"] = [
+            max(0, min(period.n_months, month_index(m) - month_index(period.start) + 1)) for m in last
         ]
-    frame["months_covered"] = frame["months_covered"].fillna(0).astype(int)
     return frame
 
 
-def block_sums(
-    data_dir: Path | str, block: str, level: str, period: Period, units: list[str], cover: pd.DataFrame
-) -> pd.DataFrame:
-    """Sums of the block's columns over each window of `period`, one row per unit; the
-    last-month window is read at each unit's last covered month."""
-    con = storage.shared_connection()
-    known = cover.dropna(subset=["last_covered"])
-    lasts = pd.DataFrame({"unit_code": known.index, "last_covered": list(known["last_covered"])})
-    name = f"p06_cover_{block}_{level}"
-    con.register(name, lasts)
-    try:
-        selects = []
-        for column, window in _needed(block):
-            if window == "last_month":
-                at_last = f"sum(b.{column}) FILTER (WHERE b.month = c.last_covered)"
-                selects.append(f'coalesce({at_last}, 0) AS "{column}@{window}"')
-            else:
-                selects.append(window_sum_sql(column, window, period.start, period.end, table="b"))
-        frame = con.execute(
-            f"SELECT b.unit_code, {', '.join(selects)} FROM read_parquet(?) b "
-            f"JOIN {name} c ON b.unit_code = c.unit_code "
-            "WHERE b.level = ? AND b.month <= ? GROUP BY b.unit_code",
-            [str(block_path(data_dir, block)), level, period.end],
-        ).df()
-    finally:
-        con.unregister(name)
-    return frame.set_index("unit_code").reindex(units)
-
-
-def ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+def ratio(numerator, denominator):
     """100 × numerator ÷ denominator; missing where the denominator is 0 or missing."""
-    den = denominator.where(denominator > 0)
-    return 100.0 * numerator / den
+    den = np.where(np.asarray(denominator, float) > 0, denominator, np.nan)
+    out = 100.0 * np.asarray(numerator, float) / den
+    return pd.Series(out, index=numerator.index) if isinstance(numerator, pd.Series) else out
 
 
-def _column(frame: pd.DataFrame | None, part: tuple[str, str] | None, units: list[str]) -> pd.Series:
-    if frame is None or part is None:
-        return pd.Series(np.nan, index=units)
-    return frame[f"{part[0]}@{part[1]}"].astype(float)
+def _array(frame: pd.DataFrame | None, name: str, n: int) -> np.ndarray:
+    if frame is None or name not in frame:
+        return np.full(n, np.nan)
+    return frame[name].to_numpy(dtype=float, na_value=np.nan)
 
 
-def _indicator_rows(
-    s: Spec, frame: pd.DataFrame | None, cover: pd.DataFrame | None, units: list[str], period: Period
-) -> pd.DataFrame:
-    """Numerator, denominator, value, coverage and the facts the notes are written from."""
-    num, den = _column(frame, s.numerator, units), _column(frame, s.denominator, units)
+def _indicator(s: Spec, frame: pd.DataFrame | None, n: int) -> dict[str, np.ndarray]:
+    """Numerator, denominator, value, coverage and the facts the notes are written from, for
+    one indicator and every unit (arrays in unit order)."""
+    num = _array(frame, "@".join(s.numerator), n)
+    den = _array(frame, "@".join(s.denominator), n) if s.denominator else np.full(n, np.nan)
     value = ratio(num, den) if s.denominator else num
-    covered = cover["months_covered"] if cover is not None else pd.Series(0, index=units)
-    last = cover["last_covered"] if cover is not None else pd.Series(None, index=units, dtype=object)
-    has_data = covered > 0 if s.window == "period" else last.notna()
-    out = pd.DataFrame(
-        {
-            "unit_code": units,
-            "indicator": s.id,
-            "numerator": num.where(has_data).values,
-            "denominator": den.where(has_data).values,
-            "value": value.where(has_data).values,
-            "months": period.n_months,
-            "months_covered": covered.values,
-            "as_of": [m if s.window != "period" else None for m in last],
-            "absent": "",
-            "partly": "",
-        }
-    )
-    if frame is not None:
-        absent, partly = _missing_columns(s, frame)
-        out["absent"], out["partly"] = absent.values, partly.values
-        for col in ("numerator", "denominator", "value"):
-            out[col] = out[col].where(absent.values == "")
-    return out
+    covered = _array(frame, "months_covered", n)
+    covered = np.where(np.isnan(covered), 0, covered).astype(int)
+    last = frame["last_covered"].to_numpy(dtype=object) if frame is not None else np.full(n, None)
+    has_data = covered > 0 if s.window == "period" else np.array([m is not None and m == m for m in last])
+    absent, partly = _missing_columns(s, frame, n)
+    keep = has_data & (absent == "")
+    return {
+        "numerator": np.where(keep, num, np.nan),
+        "denominator": np.where(keep, den, np.nan),
+        "value": np.where(keep, value, np.nan),
+        "months_covered": covered,
+        "as_of": np.where(has_data, last, None) if s.window != "period" else np.full(n, None),
+        "absent": absent,
+        "partly": partly,
+    }
 
 
-def _missing_columns(s: Spec, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+def _missing_columns(s: Spec, frame: pd.DataFrame | None, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Per unit: the needed column the data never carries (`absent`), and the first one it
     carries for only some records of the period (`partly`, as `column:known:base`)."""
-    absent = pd.Series("", index=frame.index, dtype=object)
-    partly = pd.Series("", index=frame.index, dtype=object)
-    for column in s.needs:
+    absent = np.full(n, "", dtype=object)
+    partly = np.full(n, "", dtype=object)
+    for column in s.needs if frame is not None else ():
         known, base = _known_column(s.block, column)
-        never = (frame[f"{known}@to_date"] == 0) & (frame[f"{base}@to_date"] > 0)
-        absent = absent.where((absent != "") | ~never, column)
-        k, b = frame[f"{known}@{s.window}"], frame[f"{base}@{s.window}"]
-        some = (k < b) & (k > 0) & (partly == "")
-        partly = partly.where(
-            ~some, column + ":" + k.astype("Int64").astype(str) + ":" + b.astype("Int64").astype(str)
-        )
+        k_all, b_all = _array(frame, f"{known}@to_date", n), _array(frame, f"{base}@to_date", n)
+        absent = np.where((absent == "") & (k_all == 0) & (b_all > 0), column, absent)
+        k, b = _array(frame, f"{known}@{s.window}", n), _array(frame, f"{base}@{s.window}", n)
+        some = (partly == "") & (k < b) & (k > 0)
+        described = [f"{column}:{int(x)}:{int(y)}" if z else "" for x, y, z in zip(k, b, some, strict=True)]
+        partly = np.where(some, described, partly)
     return absent, partly
 
 
-def compute(
-    data_dir: Path | str, level: str, period: Period, units: list[str], blocks: list[str]
-) -> pd.DataFrame:
-    """Numerator, denominator, value and coverage of every indicator for every unit.
+def compute(data_dir: Path | str, level: str, period: Period, blocks: list[str]) -> pd.DataFrame:
+    """Numerator, denominator, value and coverage of every indicator for every unit of a level.
 
     Long format: unit_code, indicator, numerator, denominator, value, months,
     months_covered, as_of (the month a last-month or stock figure is read at), absent and
     partly (optional columns missing). An indicator whose block is missing (table absent,
     or no commune detail) has missing values throughout.
     """
-    covers = {b: coverage(data_dir, b, level, period, units) for b in blocks}
-    frames = {b: block_sums(data_dir, b, level, period, units, covers[b]) for b in blocks}
-    rows = [
-        _indicator_rows(s, frames.get(s.block), covers.get(s.block), units, period)
-        for s in specs()
-        if s.block is not None
-    ]
-    long = pd.concat(rows, ignore_index=True)
+    units = level_units(level)
+    n = len(units)
+    frames = {b: block_values(data_dir, b, level, period).reindex(units) for b in blocks}
+    parts = {"unit_code": [], "indicator": []}
+    columns: dict[str, list] = {}
+    for s in specs():
+        if s.block is None:
+            continue
+        values = _indicator(s, frames.get(s.block), n)
+        parts["unit_code"].append(units)
+        parts["indicator"].append([s.id] * n)
+        for key, array in values.items():
+            columns.setdefault(key, []).append(array)
+    long = pd.DataFrame(
+        {
+            "unit_code": np.concatenate(parts["unit_code"]),
+            "indicator": np.concatenate(parts["indicator"]),
+            **{k: np.concatenate(v) for k, v in columns.items()},
+        }
+    )
+    long["months"] = period.n_months
     score = score_766(long)
-    dossiers = long[long["indicator"] == "dossiers_received"].set_index("unit_code")
+    received = long[long["indicator"] == "dossiers_received"].set_index("unit_code")["months_covered"]
     score["months"] = period.n_months
-    score["months_covered"] = score["unit_code"].map(dossiers["months_covered"]).fillna(0).astype(int)
+    score["months_covered"] = score["unit_code"].map(received).fillna(0).astype(int)
     score["as_of"], score["absent"], score["partly"] = None, "", ""
     return pd.concat([long, score], ignore_index=True)
 
 
 @lru_cache(maxsize=16)
 def compute_cached(
-    data_dir: str,
-    level: str,
-    period: Period,
-    units: tuple[str, ...],
-    blocks: tuple[str, ...],
-    mart_token: str,
+    data_dir: str, level: str, period: Period, blocks: tuple[str, ...], mart_token: str
 ) -> pd.DataFrame:
-    """`compute`, remembered while the mart's inputs (`mart_token`) are the same: in a batch
-    build, every report of a period ranks its unit among the same peers."""
-    return compute(data_dir, level, period, list(units), list(blocks))
+    """`compute` for every unit of a level, remembered while the mart's inputs (`mart_token`)
+    are the same: in a batch build, every report of a period reads the same computation."""
+    return compute(data_dir, level, period, list(blocks))

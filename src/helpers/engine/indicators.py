@@ -103,9 +103,11 @@ def review_units(
     check_period_covered(period, marker)
     blocks = [b for b in marker["blocks"] if mart_level != "commune" or BLOCKS_BY_NAME[b].has_commune]
     token = json.dumps(marker["inputs"], sort_keys=True)
-    now = compute_cached(str(data_dir), mart_level, period, tuple(peers), tuple(blocks), token)
-    then = compute_cached(str(data_dir), mart_level, base, tuple(shown), tuple(blocks), token)
-    out = now[now["unit_code"].isin(shown)].merge(
+    every = compute_cached(str(data_dir), mart_level, period, tuple(blocks), token)
+    now = every[every["unit_code"].isin(set(peers))]
+    then = compute_cached(str(data_dir), mart_level, base, tuple(blocks), token)
+    then = then[then["unit_code"].isin(set(shown))]
+    out = now[now["unit_code"].isin(set(shown))].merge(
         then[["unit_code", "indicator", "value", "months_covered"]].rename(
             columns={"value": "baseline_value", "months_covered": "baseline_months"}
         ),

@@ -83,3 +83,18 @@ def ranking(values: pd.DataFrame, indicator: str, params: Params, highlight: str
     return plots.ranking_chart(
         values[indicator], highlight, title, xlabel, lang, higher_is_better=direction != "lower"
     )
+
+
+def commune_comparison(standing: pd.DataFrame, params: Params) -> Figure:
+    """Each compared indicator: the commune, its province as a whole, and the best commune."""
+    lang = params.lang
+    frame = standing.set_index("indicator")[["value", "province_value", "best"]].astype(float)
+    frame.index = [short_name(i, lang) for i in frame.index]
+    labels = {
+        "value": text("chart_this_commune", lang),
+        "province_value": text("col_province_value", lang),
+        "best": text("col_best", lang),
+    }
+    return plots.grouped_bars(
+        frame, labels, text("chart_commune_title", lang, period=params.period), text("chart_pct", lang), lang
+    )

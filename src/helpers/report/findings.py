@@ -167,3 +167,43 @@ def commendations(
                 )
             )
     return pd.DataFrame(rows, columns=[text("col_commune", lang), text("col_reason", lang)])
+
+
+def commune_lags(standing: pd.DataFrame, lang: str) -> list[str]:
+    """Where a commune lags: below its province as a whole, or in its bottom quarter."""
+    lines = []
+    for r in standing.dropna(subset=["value"]).itertuples():
+        value = format_value(r.value, "pct", lang)
+        if pd.notna(r.province_value) and r.value < r.province_value:
+            province = format_value(r.province_value, "pct", lang)
+            lines.append(
+                text(
+                    "commune_lag_line",
+                    lang,
+                    name=r.name,
+                    value=value,
+                    province=province,
+                    rank=r.rank,
+                    of=r.of,
+                )
+            )
+        elif pd.notna(r.bottom_quarter) and r.value <= r.bottom_quarter:
+            lines.append(text("commune_bottom_line", lang, name=r.name, value=value, rank=r.rank, of=r.of))
+    return lines
+
+
+def commune_next_tasks(standing: pd.DataFrame, period: Period, lang: str) -> list[str]:
+    """One task per indicator on which the commune is below its province."""
+    lagging = standing.dropna(subset=["value", "province_value"])
+    return [
+        text(
+            "commune_next_task",
+            lang,
+            name=r.name,
+            value=format_value(r.value, "pct", lang),
+            province=format_value(r.province_value, "pct", lang),
+            next_period=str(period.next()),
+        )
+        for r in lagging.itertuples()
+        if r.value < r.province_value
+    ]

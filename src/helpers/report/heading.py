@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.core import reference
 from helpers.core.formatting import format_number
 from helpers.core.text import text
 from helpers.core.units import REORGANISATION, Unit, legacy_of, name
@@ -16,9 +17,18 @@ from helpers.data.schema import TABLES
 from helpers.report.params import Params
 
 
+def unit_name(unit: Unit | None, lang: str) -> str:
+    """The unit's name; a commune's with its province's."""
+    if unit is None:
+        return ""
+    if unit.level != "commune":
+        return name(unit, lang)
+    province = reference.communes().set_index("commune_code").at[unit.code, "province_code"]
+    return text("commune_of", lang, commune=name(unit, lang), province=name(Unit("province", province), lang))
+
+
 def title(params: Params, key: str = "title_province") -> str:
-    unit_name = name(params.unit, params.lang) if params.unit else ""
-    return text(key, params.lang, unit_name=unit_name)
+    return text(key, params.lang, unit_name=unit_name(params.unit, params.lang))
 
 
 def subtitle(params: Params) -> str:
@@ -81,8 +91,6 @@ def data_sources(data_dir: Path, lang: str, until: date) -> list[str]:
 def coverage_line(indicators: pd.DataFrame, lang: str) -> str | None:
     """The months of the period the data covers, per table, where it does not cover all of
     them (None when every table with data covers the whole period)."""
-    from helpers.core import reference
-
     tables = reference.indicators()["table"]
     rows = indicators[indicators["indicator"] != "score_766"].assign(
         table=lambda f: f["indicator"].map(tables)
@@ -100,7 +108,7 @@ def facts(params: Params, indicators: pd.DataFrame | None = None) -> pd.DataFram
     lang = params.lang
     rows = []
     if params.unit is not None:
-        rows.append((text("label_unit", lang), f"{name(params.unit, lang)} ({params.unit.selector})"))
+        rows.append((text("label_unit", lang), f"{unit_name(params.unit, lang)} ({params.unit.selector})"))
     rows += [
         (text("label_period", lang), str(params.period)),
         (text("label_baseline", lang), str(params.baseline) if params.baseline else "–"),

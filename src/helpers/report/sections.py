@@ -14,6 +14,7 @@ import pandas as pd
 
 from helpers.core import reference
 from helpers.core.text import text
+from helpers.core.units import Unit
 from helpers.engine import tasks, trends
 from helpers.engine.indicators import peers_of, review, review_units
 from helpers.engine.score import parts_of_score
@@ -83,6 +84,12 @@ def score_parts(indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
     return parts[["group", "part", "points", "threshold", "value", "score", "why"]]
 
 
+def points_covered(indicators: pd.DataFrame) -> int:
+    """How many of the Decision 766 index's 100 points the data measures for the unit."""
+    covered = indicators.set_index("indicator")["denominator"].get("score_766")
+    return 0 if covered is None or pd.isna(covered) else int(covered)
+
+
 def eid_funnel(indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
     """From e-ID application to activation at the end of the period: stage and people."""
     values = indicators.set_index("indicator")["value"]
@@ -133,3 +140,60 @@ def all_values(indicators: pd.DataFrame) -> dict:
         f"{r.unit}|{r.indicator}": (None if pd.isna(r.value) else round(float(r.value), 6))
         for r in indicators.itertuples()
     }
+
+
+# ---- the commune review --------------------------------------------------------------------
+
+COMMUNE_RATES = ["dossiers_online_pct", "dossiers_on_time_pct", "dossiers_digitised_pct"]
+COMMUNE_STOCKS = ["cccd_issued_total", "eid_applications_total", "eid_activated_total"]
+COMMUNE_COMPARED = [
+    "dossiers_online_pct",
+    "dossiers_on_time_pct",
+    "dossiers_digitised_pct",
+    "eid_activation_pct",
+]
+
+
+def commune_tables(params: Params) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The commune's review table, the same for every commune of its province (its peers),
+    and the province's own table: all from computations a batch shares."""
+    province = reference.communes().set_index("commune_code").at[params.unit.code, "province_code"]
+    _, _, peers = peers_of(params.unit, "commune")
+    peer_table = review_units(
+        "commune", peers, peers, params.period, params.baseline, params.data_dir, params.lang
+    )
+    table = peer_table[peer_table["unit"] == params.unit.selector].reset_index(drop=True)
+    whole = review(
+        Unit("province", province), params.period, params.baseline, data_dir=params.data_dir, lang=params.lang
+    )
+    return table, peer_table, whole
+
+
+def commune_standing(
+    indicators: pd.DataFrame, peers: pd.DataFrame, province: pd.DataFrame, ids: list[str] = COMMUNE_COMPARED
+) -> pd.DataFrame:
+    """Per compared indicator: the commune's value, rank and peer count, the province's value,
+    the best commune's value and the bottom-quarter line among the communes."""
+    mine = indicators.set_index("indicator")
+    whole = province.set_index("indicator")["value"]
+    rows = []
+    for ind in ids:
+        values = peers.loc[peers["indicator"] == ind, "value"].dropna()
+        rows.append(
+            {
+                "indicator": ind,
+                "name": mine.at[ind, "name"],
+                "value": mine.at[ind, "value"],
+                "province_value": whole.get(ind),
+                "best": values.max() if len(values) else None,
+                "bottom_quarter": values.quantile(0.25) if len(values) else None,
+                "rank": mine.at[ind, "rank"],
+                "of": mine.at[ind, "of"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def not_at_commune_level(indicators: pd.DataFrame) -> list[str]:
+    """Names of the indicators the data holds only for provinces."""
+    return indicators.loc[indicators["value"].isna() & indicators["note"].notna(), "name"].tolist()

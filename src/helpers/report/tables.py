@@ -202,3 +202,23 @@ def tasks(frame: pd.DataFrame, lang: str):
     shown = frame.rename(columns={k: text(v, lang) for k, v in heads.items()})
     shown = shown.rename_axis(text("col_lead_unit", lang)).reset_index()
     return styled(shown, "tasks", formats={text(v, lang): integer_format(lang) for v in heads.values()})
+
+
+def standing(frame: pd.DataFrame, lang: str):
+    """A commune among the communes of its province: value, province, best commune, rank."""
+    shown = pd.DataFrame(
+        {
+            text("col_indicator", lang): frame["name"].values,
+            text("col_value", lang): frame["value"].values,
+            text("col_province_value", lang): frame["province_value"].values,
+            text("col_best", lang): frame["best"].values,
+            text("col_rank", lang): [_rank(r, o) for r, o in zip(frame["rank"], frame["of"], strict=True)],
+        }
+    )
+    heads = [text(k, lang) for k in ("col_value", "col_province_value", "col_best")]
+    return styled(
+        shown,
+        "standing",
+        formats=number_formats(dict.fromkeys(heads, "pct"), lang),
+        numeric=[*heads, text("col_rank", lang)],
+    )

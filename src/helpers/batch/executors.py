@@ -1,0 +1,104 @@
+"""Where the jobs of a build run: a pool of worker processes on this machine, or the
+workers of a Dask distributed cluster. Both keep one warm kernel per worker and hand back
+results as they finish; both stop cleanly on Ctrl-C (no kernel left running, no half-written
+file: every write is atomic)."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from helpers.batch.plan import Job
+from helpers.batch.worker import Result, check_storage, run_job, start_worker, warm_up
+from helpers.core.errors import InputError
+
+Task = tuple[Job, str]  # a job and its fingerprint
+
+
+class LocalExecutor:
+    """A process pool: one warm kernel per worker process (default: one per core)."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = workers
+
+    def size(self, tasks: int) -> int:
+        return max(1, min(self.workers or os.cpu_count() or 1, tasks))
+
+    def run(self, tasks: list[Task], folder: Path, sources: dict[str, str]) -> Iterator[Result]:
+        pool = ProcessPoolExecutor(max_workers=self.size(len(tasks)), initializer=start_worker)
+        try:
+            futures = [pool.submit(run_job, job, str(folder), fp, sources[job.notebook]) for job, fp in tasks]
+            for future in as_completed(futures):
+                yield future.result()
+            pool.shutdown(wait=True)
+        except BaseException:
+            _stop_pool(pool)
+            raise
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and stop the workers: each shuts its kernel down."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            os.kill(process.pid, signal.SIGTERM)
+    for process in processes:
+        process.join(timeout=15)
+
+
+class DaskExecutor:
+    """The workers of a Dask distributed cluster (`--scheduler tcp://HOST:PORT`). Each worker
+    keeps a warm kernel as local workers do; the data and reports folders must be on storage
+    every worker sees (checked first)."""
+
+    def __init__(self, address: str):
+        from distributed import Client
+
+        try:
+            self.client = Client(address, timeout="20s")
+        except OSError as exc:
+            raise InputError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+
+    def size(self, tasks: int) -> int:
+        return max(1, min(len(self.client.scheduler_info()["workers"]), tasks))
+
+    def check(self, data_dir: Path, reports_dir: Path) -> None:
+        """Every worker must see the data and be able to write the reports folder."""
+        problems = [p for p in self.client.run(check_storage, str(data_dir), str(reports_dir)).values() if p]
+        if not self.client.scheduler_info()["workers"]:
+            raise InputError("the Dask cluster has no workers")
+        if problems:
+            raise InputError(
+                "the data and reports folders must be on storage every worker sees: " + "; ".join(problems)
+            )
+
+    def run(self, tasks: list[Task], folder: Path, sources: dict[str, str]) -> Iterator[Result]:
+        from distributed import as_completed as dask_completed
+
+        self.client.run(warm_up)
+        futures = [
+            self.client.submit(
+                run_job, job, str(folder), fp, sources[job.notebook], pure=False, key=f"p06-{job.key}"
+            )
+            for job, fp in tasks
+        ]
+        try:
+            for future in dask_completed(futures):
+                yield future.result()
+        except BaseException:
+            self.client.cancel(futures)
+            raise
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def make_executor(scheduler: str | None, workers: int | None) -> LocalExecutor | DaskExecutor:
+    return DaskExecutor(scheduler) if scheduler else LocalExecutor(workers)
+
+
+Progress = Callable[[Result], None]

@@ -1,0 +1,14 @@
+"""`p06 ingest` and `p06 template`: a user's exports in, canonical tables out.
+
+Modules by job: `read` (CSV through DuckDB, spreadsheets through calamine, header row
+under title rows), `headers` (aliases, approximate and ambiguous headers), `values` and
+`places` (readers of each kind of value, a whole column at a time), `personal` (personal
+data found and dropped, identifiers hashed), `convert` (a sheet's rows to canonical
+columns), `stage` (writing per province-month), `command` (`ingest`, `describe`),
+`template` (`write_template`); `vocab` reads data/reference/ingest_aliases.yml.
+"""
+
+from helpers.data.ingest.command import describe, ingest
+from helpers.data.ingest.template import write_template
+
+__all__ = ["describe", "ingest", "write_template"]
