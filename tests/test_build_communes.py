@@ -131,7 +131,7 @@ def test_a_cluster_that_cannot_see_the_data_is_named(tmp_path):
     from helpers.core.errors import InputError
 
     with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=False, host="127.0.0.1", dashboard_address=None
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
     ) as cluster:
         executor = DaskExecutor(cluster.scheduler_address)
         try:

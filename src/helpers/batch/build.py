@@ -13,7 +13,7 @@ from __future__ import annotations
 import fcntl
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -23,9 +23,11 @@ from helpers.batch.fingerprints import fingerprint
 from helpers.batch.index import STATE_FILE, write_indexes
 from helpers.batch.kernels import strip_outputs
 from helpers.batch.plan import Job, notebook_path, plan
-from helpers.batch.worker import Result
+from helpers.batch.worker import FORMATS, Result
+from helpers.core.errors import InputError
 from helpers.data import storage
 from helpers.data.fingerprints import data_files
+from helpers.engine.indicators import share_computations
 from helpers.engine.mart import refresh_mart
 from helpers.report.provenance import code_version, package_versions
 
@@ -71,6 +73,23 @@ class Summary:
         return [r for r in self.results if r.status == "built"]
 
 
+def _expected(job: Job, formats: tuple[str, ...]) -> list[str]:
+    """The files a job makes for the formats asked: a commune review is a page only, and the
+    national overview has an Excel workbook but no Word report."""
+    if job.folder:
+        return ["html"]
+    return [f for f in formats if not (f == "docx" and job.unit is None)]
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """`html,docx,xlsx` → the formats, checked; HTML is always made."""
+    asked = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = [f for f in asked if f not in FORMATS]
+    if unknown:
+        raise InputError(f"unknown format {unknown[0]!r}: expected a comma list of {', '.join(FORMATS)}")
+    return tuple(f for f in FORMATS if f in asked or f == "html")
+
+
 class State:
     """reports/<period>/build.json: every report's status, fingerprint and key figures, and
     the content hashes of the data files (reused while a file's size and time are the same).
@@ -83,13 +102,15 @@ class State:
         self.files: dict = saved.get("files", {})
         self.reports: dict = saved.get("reports", {})
 
-    def up_to_date(self, job: Job, fp: str) -> bool:
+    def up_to_date(self, job: Job, fp: str, formats: tuple[str, ...]) -> bool:
+        """Built from the same inputs, with a file for every format asked."""
         old = self.reports.get(job.key)
         return bool(
             old
             and old["status"] == "built"
             and old["fingerprint"] == fp
-            and (self.folder / f"{job.key}.html").exists()
+            and all(f in (old.get("outputs") or ["html"]) for f in _expected(job, formats))
+            and all((self.folder / f"{job.key}.{f}").exists() for f in _expected(job, formats))
         )
 
     def record(self, result: Result) -> None:
@@ -119,6 +140,7 @@ def build(
     communes_of: list[str] | None = None,
     all_communes: bool = False,
     scheduler: str | None = None,
+    formats: tuple[str, ...] = ("html",),
 ) -> Summary:
     """Build the reports of one period; returns what was built, skipped and failed."""
     started = time.perf_counter()
@@ -138,7 +160,7 @@ def build(
         results, pending = [], []
         for job in todo:
             fp = fingerprint(job, files, code, packages)
-            if not force and state.up_to_date(job, fp):
+            if not force and state.up_to_date(job, fp, formats):
                 results.append(
                     Result(job.key, job.unit, "skipped", fp, values=state.reports[job.key].get("values"))
                 )
@@ -147,7 +169,9 @@ def build(
         if progress:
             progress.start(len(pending), executor.size(len(pending)) if pending else 0)
         try:
-            for result in _run(executor, pending, reports_dir, folder):
+            for result in _run(
+                executor, pending, reports_dir, folder, formats, lambda: _share(data_dir, todo)
+            ):
                 results.append(result)
                 state.record(result)
                 state.save(period)
@@ -166,7 +190,26 @@ def build(
     return Summary(period, sorted(results, key=lambda r: r.name), time.perf_counter() - started, folder)
 
 
-def _run(executor, pending: list[tuple[Job, str]], reports_dir: Path, folder: Path) -> Iterator[Result]:
+def _share(data_dir: Path, todo: list[Job]) -> None:
+    """Compute once what every report of the batch reads: each level over the period and the
+    baseline (a worker reads it in milliseconds instead of computing it again)."""
+    from helpers.core.periods import parse_period, resolve_baseline
+
+    period = parse_period(todo[0].period)
+    levels = ["province"]
+    levels += ["commune"] if any(j.folder or (j.unit and len(j.unit) == 2) for j in todo) else []
+    levels += ["legacy_province"] if any(j.unit and j.unit.startswith("legacy/") for j in todo) else []
+    share_computations(data_dir, levels, [period, resolve_baseline(None, period)])
+
+
+def _run(
+    executor,
+    pending: list[tuple[Job, str]],
+    reports_dir: Path,
+    folder: Path,
+    formats: tuple[str, ...],
+    prepare: Callable[[], None],
+) -> Iterator[Result]:
     """Run the pending jobs, each notebook copied without its stored outputs into the reports
     folder (where every worker, local or on a cluster, can read it)."""
     if not pending:
@@ -178,4 +221,4 @@ def _run(executor, pending: list[tuple[Job, str]], reports_dir: Path, folder: Pa
         n: str(strip_outputs(notebook_path(n, **where), scratch))
         for n in dict.fromkeys(j.notebook for j, _ in pending)
     }
-    yield from executor.run(pending, folder, sources)
+    yield from executor.run(pending, folder, sources, formats, prepare)

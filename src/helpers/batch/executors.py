@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from helpers.batch.plan import Job
-from helpers.batch.worker import Result, check_storage, run_job, start_worker, warm_up
+from helpers.batch.worker import Result, chart_format, check_storage, run_job, start_worker, warm_up
 from helpers.core.errors import InputError
 
 Task = tuple[Job, str]  # a job and its fingerprint
@@ -27,10 +27,28 @@ class LocalExecutor:
     def size(self, tasks: int) -> int:
         return max(1, min(self.workers or os.cpu_count() or 1, tasks))
 
-    def run(self, tasks: list[Task], folder: Path, sources: dict[str, str]) -> Iterator[Result]:
-        pool = ProcessPoolExecutor(max_workers=self.size(len(tasks)), initializer=start_worker)
+    def run(
+        self,
+        tasks: list[Task],
+        folder: Path,
+        sources: dict[str, str],
+        formats: tuple[str, ...],
+        prepare: Callable[[], None] = lambda: None,
+    ) -> Iterator[Result]:
+        """Start the workers (each starts and warms its kernel), `prepare` meanwhile, then run
+        the tasks and yield their results as they finish."""
+        size = self.size(len(tasks))
+        pool = ProcessPoolExecutor(
+            max_workers=size, initializer=start_worker, initargs=(chart_format(formats),)
+        )
         try:
-            futures = [pool.submit(run_job, job, str(folder), fp, sources[job.notebook]) for job, fp in tasks]
+            for _ in range(size):  # spawns the workers now, so that their start overlaps `prepare`
+                pool.submit(int)
+            prepare()
+            futures = [
+                pool.submit(run_job, job, str(folder), fp, sources[job.notebook], formats)
+                for job, fp in tasks
+            ]
             for future in as_completed(futures):
                 yield future.result()
             pool.shutdown(wait=True)
@@ -76,13 +94,30 @@ class DaskExecutor:
                 "the data and reports folders must be on storage every worker sees: " + "; ".join(problems)
             )
 
-    def run(self, tasks: list[Task], folder: Path, sources: dict[str, str]) -> Iterator[Result]:
+    def run(
+        self,
+        tasks: list[Task],
+        folder: Path,
+        sources: dict[str, str],
+        formats: tuple[str, ...],
+        prepare: Callable[[], None] = lambda: None,
+    ) -> Iterator[Result]:
+        """Warm every worker's kernel, `prepare`, then run the tasks on the cluster and yield
+        their results as they finish."""
         from distributed import as_completed as dask_completed
 
-        self.client.run(warm_up)
+        self.client.run(warm_up, chart_format(formats))
+        prepare()
         futures = [
             self.client.submit(
-                run_job, job, str(folder), fp, sources[job.notebook], pure=False, key=f"p06-{job.key}"
+                run_job,
+                job,
+                str(folder),
+                fp,
+                sources[job.notebook],
+                formats,
+                pure=False,
+                key=f"p06-{job.key}",
             )
             for job, fp in tasks
         ]
@@ -99,6 +134,3 @@ class DaskExecutor:
 
 def make_executor(scheduler: str | None, workers: int | None) -> LocalExecutor | DaskExecutor:
     return DaskExecutor(scheduler) if scheduler else LocalExecutor(workers)
-
-
-Progress = Callable[[Result], None]

@@ -11,7 +11,7 @@ from pathlib import Path
 from helpers.batch.plan import Job
 from helpers.core.paths import NOTEBOOK_DIR
 from helpers.data import storage
-from helpers.report.display import CHART_FORMAT
+from helpers.report.style import CHART_FORMAT
 
 QUIET_KERNEL = ["--IPKernelApp.log_level=ERROR"]  # no kernel start-up chatter in the logs
 RESET = (
@@ -33,43 +33,47 @@ def strip_outputs(notebook: Path, folder: Path) -> Path:
     return target
 
 
-def warm_kernel(start_timeout: int):
-    """This worker's kernel: started once (one retry if start-up fails), restarted if dead."""
+def warm_kernel(start_timeout: int, chart_format: str = "svg"):
+    """This worker's kernel and its connected client: started once (one retry if start-up
+    fails), restarted if dead. The client stays connected between notebooks, which saves
+    connecting and waiting for the kernel on every report."""
     from jupyter_client.manager import AsyncKernelManager
     from nbclient.util import run_sync
 
     km = _KERNEL.get("km")
-    if km is not None and run_sync(km.is_alive)():
-        return km
+    if km is not None and _KERNEL.get("charts") == chart_format and run_sync(km.is_alive)():
+        return km, _KERNEL["kc"]
+    stop_kernel()
     for attempt in (1, 2):
         km = AsyncKernelManager(kernel_name="python3")
         try:
-            env = {**os.environ, CHART_FORMAT: "svg"}  # a built report is read in a browser
+            env = {**os.environ, CHART_FORMAT: chart_format}  # a built report is read in a browser
             run_sync(km.start_kernel)(cwd=str(NOTEBOOK_DIR), extra_arguments=QUIET_KERNEL, env=env)
             client = km.client()
             client.start_channels()
             run_sync(client.wait_for_ready)(timeout=start_timeout)
-            client.stop_channels()
             break
         except Exception:
             run_sync(km.shutdown_kernel)(now=True)
             if attempt == 2:
                 raise
-    _KERNEL["km"] = km
+    _KERNEL.update(km=km, kc=client, charts=chart_format)
     atexit.register(stop_kernel)
-    return km
+    return km, client
 
 
 def stop_kernel() -> None:
     """Shut this worker's kernel down (at exit, or when a batch is interrupted)."""
     from nbclient.util import run_sync
 
-    km = _KERNEL.pop("km", None)
+    kc, km = _KERNEL.pop("kc", None), _KERNEL.pop("km", None)
+    if kc is not None:
+        kc.stop_channels()
     if km is not None:
         run_sync(km.shutdown_kernel)(now=True)
 
 
-def execute_warm(job: Job, source: Path, start_timeout: int = 120):
+def execute_warm(job: Job, source: Path, start_timeout: int = 120, chart_format: str = "svg"):
     """Execute a notebook with papermill in this worker's warm kernel, after a reset.
 
     Nothing is written while it runs; when a cell fails, the exception carries the notebook
@@ -79,7 +83,7 @@ def execute_warm(job: Job, source: Path, start_timeout: int = 120):
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
 
-    km = warm_kernel(start_timeout)
+    km, kc = warm_kernel(start_timeout, chart_format)
     ran: dict = {}
 
     class WarmEngine(NBClientEngine):
@@ -99,12 +103,11 @@ def execute_warm(job: Job, source: Path, start_timeout: int = 120):
             client = PapermillNotebookClient(
                 nb_man, km=km, kernel_name=kernel_name, startup_timeout=start_timeout, log_output=False
             )
+            client.kc = kc
             try:
-                return client.execute()
+                return client.execute(cleanup_kc=False)
             finally:
                 nb_man.nb.cells.pop(0)
-                if client.kc is not None:
-                    client.kc.stop_channels()
 
     papermill_engines.register("p06-warm", WarmEngine)
     try:

@@ -19,11 +19,22 @@ NOTEBOOKS = ("province_review", "national_overview", "commune_review", "getting_
 
 
 def clean(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop what varies from run to run: papermill's timings and execution timestamps."""
+    """Drop what varies from run to run: papermill's timings, execution timestamps, the
+    random id papermill gives its parameters cell, and execution counts that go on from
+    one notebook to the next in a warm kernel (numbered again from 1)."""
     notebook.metadata.pop("papermill", None)
+    count = 0
     for cell in notebook.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"
+        if cell.cell_type == "code" and cell.get("execution_count") is not None:
+            count += 1
+            cell["execution_count"] = count
+            for output in cell.get("outputs", []):
+                if "execution_count" in output:
+                    output["execution_count"] = count
     return notebook
 
 

@@ -16,10 +16,20 @@ from helpers.batch.kernels import execute_warm, stop_kernel, warm_kernel
 from helpers.batch.plan import Job
 from helpers.data import storage
 
-WARM_UP = (
-    "import helpers.report.sections, helpers.report.charts, helpers.report.display, helpers.report.tables"
-)
-"""Run in a new kernel before its first report: the imports every report needs."""
+WARM_UP = """
+import pandas
+import helpers.report.sections, helpers.report.charts, helpers.report.display, helpers.report.tables
+import helpers.report.findings, helpers.report.provenance, helpers.report.record, helpers.report.filed
+from helpers.core import reference
+from helpers.report import plots
+reference.communes(), reference.catalog(), reference.targets(), reference.legacy_provinces()
+pandas.DataFrame({"x": [1]}).style.to_html()
+from datetime import date
+months = pandas.DataFrame({"x": [1.0]}, index=[date(2025, 1, 1)])
+plots.svg_text(plots.trend_chart(months, {"x": "x"}, "", "", ""))
+"""
+"""Run in a new kernel before its first report: the imports, reference data and fonts every
+report needs, loaded while the build computes what the reports share."""
 
 
 @dataclass
@@ -34,27 +44,49 @@ class Result:
     outputs: list[str] | None = None
 
 
-def start_worker(start_timeout: int = 120) -> None:
+FORMATS = ("html", "docx", "xlsx")
+"""What a build can write for each report (the executed .ipynb is always kept)."""
+
+
+def chart_format(formats: tuple[str, ...]) -> str:
+    """Charts as SVG for the page; also as PNG where a Word document will take them."""
+    return "svg,png" if "docx" in formats else "svg"
+
+
+def start_worker(charts: str = "svg", start_timeout: int = 120) -> None:
     """Prepare a worker process: its kernel started and warmed up, Ctrl-C left to the parent,
     and a stop (SIGTERM) that shuts the kernel down before the process ends."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop)
-    warm_up(start_timeout)
+    warm_up(charts, start_timeout)
 
 
-def warm_up(start_timeout: int = 120) -> str:
-    """Start this process's kernel and import what reports need; returns the host name."""
-    from jupyter_client.manager import AsyncKernelManager  # noqa: F401 - imported once, here
+def warm_up(charts: str = "svg", start_timeout: int = 120) -> str:
+    """Start this process's kernel and import what reports need, here and in the kernel;
+    returns the host name."""
     from nbclient.util import run_sync
 
-    km = warm_kernel(start_timeout)
-    client = km.client()
-    client.start_channels()
-    try:
-        run_sync(client.execute_interactive)(WARM_UP, timeout=start_timeout, store_history=False)
-    finally:
-        client.stop_channels()
+    skip_slow_optional_imports()
+    _, client = warm_kernel(start_timeout, charts)
+    client.execute(
+        WARM_UP, silent=True, store_history=False
+    )  # the kernel warms up while this process imports
+    import papermill  # noqa: F401 - imported once, here, not on the first report
+
+    from helpers.batch import render
+
+    render._exporter()
+    run_sync(client.execute_interactive)(
+        "pass", WARM_UP, timeout=start_timeout, store_history=False, output_hook=lambda message: None
+    )
     return os.uname().nodename
+
+
+def skip_slow_optional_imports() -> None:
+    """jsonschema (through nbformat, which papermill and nbconvert import) imports the
+    optional `rfc3987_syntax` where it is installed, and that module builds a grammar for
+    more than a second at import: a worker never validates IRIs, so it does without."""
+    sys.modules.setdefault("rfc3987_syntax", None)
 
 
 def _stop(signum, frame) -> None:
@@ -62,8 +94,16 @@ def _stop(signum, frame) -> None:
     sys.exit(1)
 
 
-def run_job(job: Job, out_dir: str, fingerprint: str, source: str, start_timeout: int = 120) -> Result:
-    """Execute, render and write one report; failures are reported, never raised."""
+def run_job(
+    job: Job,
+    out_dir: str,
+    fingerprint: str,
+    source: str,
+    formats: tuple[str, ...] = ("html",),
+    start_timeout: int = 120,
+) -> Result:
+    """Execute, render and write one report in each format asked; failures are reported,
+    never raised."""
     import nbformat
 
     from helpers.batch.notebooks import clean
@@ -75,9 +115,10 @@ def run_job(job: Job, out_dir: str, fingerprint: str, source: str, start_timeout
     folder.mkdir(parents=True, exist_ok=True)
     ipynb, page = folder / f"{job.name}.ipynb", folder / f"{job.name}.html"
     try:
-        executed = clean(execute_warm(job, Path(source), start_timeout))
+        executed = clean(execute_warm(job, Path(source), start_timeout, chart_format(formats)))
         storage.write_text_atomic(ipynb, nbformat.writes(executed) + "\n")
         storage.write_text_atomic(page, render_html(executed, job.name))
+        made = write_documents(executed, folder / job.name, formats)
         return Result(
             job.key,
             job.unit,
@@ -85,7 +126,7 @@ def run_job(job: Job, out_dir: str, fingerprint: str, source: str, start_timeout
             fingerprint,
             time.perf_counter() - started,
             values=read(executed, "key_figures"),
-            outputs=["html", "ipynb"],
+            outputs=["html", *made, "ipynb"],
         )
     except Exception as exc:  # noqa: BLE001 - a failed report must not stop the others
         partial = getattr(exc, "notebook", None)
@@ -93,6 +134,44 @@ def run_job(job: Job, out_dir: str, fingerprint: str, source: str, start_timeout
             storage.write_text_atomic(ipynb, nbformat.writes(clean(partial)) + "\n")
         page.unlink(missing_ok=True)
         return Result(job.key, job.unit, "failed", "", time.perf_counter() - started, error=first_lines(exc))
+
+
+def charts_of(notebook) -> list[tuple[str, bytes]]:
+    """The PNG charts an executed notebook drew, in order, with their titles."""
+    import base64
+
+    out = []
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            png = output.get("data", {}).get("image/png")
+            if png:
+                alt = output.get("metadata", {}).get("image/png", {}).get("alt", "")
+                out.append((alt, base64.b64decode(png)))
+    return out
+
+
+def write_documents(executed, stem: Path, formats: tuple[str, ...]) -> list[str]:
+    """The Word report and the Excel appendix, from what the notebook recorded and drew;
+    returns the formats written. A notebook that records no document data (the commune
+    review) has HTML only."""
+    from helpers.report.record import read
+
+    data = read(executed, "document") if {"docx", "xlsx"} & set(formats) else None
+    if data is None:
+        return []
+    made = []
+    if "docx" in formats and data.get("kind") == "review":
+        from helpers.report.document import write_docx
+
+        write_docx(data, charts_of(executed), stem.with_suffix(".docx"))
+        made.append("docx")
+    if "xlsx" in formats:
+        from helpers.report.workbook import write_national_xlsx, write_xlsx
+
+        writer = write_national_xlsx if data.get("kind") == "national" else write_xlsx
+        writer(data, stem.with_suffix(".xlsx"))
+        made.append("xlsx")
+    return made
 
 
 def first_lines(exc: Exception, n: int = 6) -> str:

@@ -94,6 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
         default="province_review",
         help="the notebook for --unit reports (default province_review)",
     )
+    bld.add_argument(
+        "--format",
+        default="html",
+        help="a comma list of html, docx, xlsx: the page, the Word report, the Excel appendix (default html)",
+    )
     bld.add_argument("--jobs", type=int, default=None, help="worker processes (default: cores)")
     bld.add_argument("--force", action="store_true", help="rebuild even what is up to date")
     bld.add_argument("--lang", choices=["vi", "en"], default="vi")
@@ -228,7 +233,7 @@ class _Progress:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from helpers.batch.build import build
+    from helpers.batch.build import build, parse_formats
     from helpers.batch.plan import load_runs
 
     if args.runs is not None:
@@ -254,6 +259,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             communes_of=run.get("communes_of", args.communes_of),
             all_communes=bool(run.get("all_communes", args.all_communes)),
             scheduler=args.scheduler,
+            formats=parse_formats(str(run.get("format", args.format))),
         )
         failed += len(summary.failed)
         _print_summary(summary)

@@ -12,10 +12,12 @@ import io
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from helpers.core.paths import REFERENCE_DIR
+
+if TYPE_CHECKING:  # pandas is imported where a table is read: a batch worker never needs it
+    import pandas as pd
 
 # the type words of province names in vietnam-provinces: strings matched, not shown
 _CITY = "Thành phố "
@@ -100,6 +102,8 @@ def write_current_units(directory: Path = REFERENCE_DIR) -> None:
 
 
 def _read_csv(name: str) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.read_csv(REFERENCE_DIR / name, dtype=str, keep_default_na=False)
 
 
@@ -150,6 +154,8 @@ def catalog() -> dict:
 
 @lru_cache(maxsize=1)
 def _indicators() -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame(catalog()["indicators"]).set_index("id")
 
 
@@ -161,6 +167,8 @@ def indicators() -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def targets() -> pd.DataFrame:
     """Targets by indicator and year; `is_assumption` marks those no document sets."""
+    import pandas as pd
+
     df = pd.read_csv(REFERENCE_DIR / "targets.csv", dtype={"indicator": str, "source": str})
     df["is_assumption"] = df["is_assumption"].astype(str).str.lower().eq("true")
     return df

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 from helpers.core import reference
@@ -100,13 +101,18 @@ def names(level: Level, codes: list[str], lang: str = "vi") -> dict[str, str]:
     """Names of many units of one level at once, in the reader's language."""
     if level == "country":
         return {c: text("country_name", lang) for c in codes}
+    found = _names(level, lang)
+    return {c: found[c] for c in codes}
+
+
+@lru_cache(maxsize=8)
+def _names(level: Level, lang: str) -> dict[str, str]:
     frame, col = {
         "province": (reference.provinces(), "province_code"),
         "legacy_province": (reference.legacy_provinces(), "legacy_province_code"),
         "commune": (reference.communes(), "commune_code"),
     }[level]
-    found = frame.set_index(col)[f"name_{lang}"]
-    return {c: found[c] for c in codes}
+    return dict(zip(frame[col], frame[f"name_{lang}"], strict=True))
 
 
 def slug(unit: Unit) -> str:

@@ -69,12 +69,22 @@ def available_tables(data_dir: Path | str) -> list[str]:
     return [t for t in TABLES if table_files(data_dir, t)]
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+
+
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; rename it onto `target` only on success."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_UMASK)  # as an ordinary file: readable by those who read the folder
     try:
         yield Path(tmp)
         os.replace(tmp, target)

@@ -7,6 +7,9 @@ read at the last covered month (`as_of`)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,7 +19,7 @@ import pandas as pd
 from helpers.core import reference
 from helpers.core.periods import Period, month_index
 from helpers.data import storage
-from helpers.engine.mart import BLOCKS_BY_NAME, block_path
+from helpers.engine.mart import BLOCKS_BY_NAME, block_path, mart_dir
 from helpers.engine.score import score_766
 from helpers.engine.specs import Spec, specs
 from helpers.engine.windows import window_sum_sql
@@ -194,10 +197,37 @@ def compute(data_dir: Path | str, level: str, period: Period, blocks: list[str])
     return pd.concat([long, score], ignore_index=True)
 
 
+def shared_path(
+    data_dir: Path | str, level: str, period: Period, blocks: tuple[str, ...], token: str
+) -> Path:
+    """Where a batch leaves a computation every report of it reads (beside the mart, named by
+    the mart's inputs, so a change to the data never reads a stale one)."""
+    key = hashlib.sha256(json.dumps([level, str(period), list(blocks), token]).encode()).hexdigest()[:20]
+    return mart_dir(data_dir) / "shared" / f"{level}-{key}.parquet"
+
+
+def precompute(data_dir: Path | str, level: str, period: Period, blocks: tuple[str, ...], token: str) -> Path:
+    """Compute every unit of a level once and leave it for the reports of a batch to read
+    (`p06 build` calls this before its workers start; a notebook on its own computes)."""
+    target = shared_path(data_dir, level, period, blocks, token)
+    if not target.exists():
+        frame = compute(data_dir, level, period, list(blocks))
+        frame = frame.assign(as_of=[None if m is None else m.isoformat() for m in frame["as_of"]])
+        with storage.atomic_path(target) as tmp:
+            frame.to_parquet(tmp, index=False)
+    return target
+
+
 @lru_cache(maxsize=16)
 def compute_cached(
     data_dir: str, level: str, period: Period, blocks: tuple[str, ...], mart_token: str
 ) -> pd.DataFrame:
     """`compute` for every unit of a level, remembered while the mart's inputs (`mart_token`)
-    are the same: in a batch build, every report of a period reads the same computation."""
+    are the same, and read from what a batch precomputed when it is there: every report of
+    a period reads the same computation."""
+    path = shared_path(data_dir, level, period, blocks, mart_token)
+    if path.exists():
+        frame = pd.read_parquet(path)
+        frame["as_of"] = [date.fromisoformat(m) if isinstance(m, str) else None for m in frame["as_of"]]
+        return frame
     return compute(data_dir, level, period, list(blocks))

@@ -8,6 +8,7 @@ peers at once); the definitions from the catalog (`data/reference/indicators.yml
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from helpers.core import reference
 from helpers.core.errors import InputError
 from helpers.core.periods import Period, parse_period, resolve_baseline
 from helpers.core.units import COUNTRY, Unit, check_unit_period, names, parse_unit
-from helpers.engine.compute import compute_cached
+from helpers.engine.compute import compute_cached, precompute
 from helpers.engine.mart import BLOCKS_BY_NAME, current_mart
 from helpers.engine.notes import Notes
 from helpers.engine.specs import specs
@@ -89,6 +90,23 @@ def check_period_covered(period: Period, marker: dict) -> None:
         raise InputError(f"no data for {period}: the data covers {span[0]}..{span[1]}")
 
 
+def computation_key(marker: dict, mart_level: str) -> tuple[tuple[str, ...], str]:
+    """The blocks a level reads and a token of the mart's inputs: what a computation is
+    remembered (and shared by a batch) under."""
+    blocks = tuple(b for b in marker["blocks"] if mart_level != "commune" or BLOCKS_BY_NAME[b].has_commune)
+    token = hashlib.sha256(json.dumps(marker["inputs"], sort_keys=True).encode()).hexdigest()
+    return blocks, token
+
+
+def share_computations(data_dir: Path | str, levels: list[str], periods: list[Period]) -> None:
+    """Compute each level over each period once, for every report of a batch to read."""
+    marker = current_mart(data_dir)
+    for level in levels:
+        blocks, token = computation_key(marker, level)
+        for period in dict.fromkeys(periods):
+            precompute(data_dir, level, period, blocks, token)
+
+
 def review_units(
     mart_level: str,
     shown: list[str],
@@ -101,11 +119,10 @@ def review_units(
     """The review table for units `shown` of one mart level, ranked among `peers`."""
     marker = current_mart(data_dir)
     check_period_covered(period, marker)
-    blocks = [b for b in marker["blocks"] if mart_level != "commune" or BLOCKS_BY_NAME[b].has_commune]
-    token = json.dumps(marker["inputs"], sort_keys=True)
-    every = compute_cached(str(data_dir), mart_level, period, tuple(blocks), token)
+    blocks, token = computation_key(marker, mart_level)
+    every = compute_cached(str(data_dir), mart_level, period, blocks, token)
     now = every[every["unit_code"].isin(set(peers))]
-    then = compute_cached(str(data_dir), mart_level, base, tuple(blocks), token)
+    then = compute_cached(str(data_dir), mart_level, base, blocks, token)
     then = then[then["unit_code"].isin(set(shown))]
     out = now[now["unit_code"].isin(set(shown))].merge(
         then[["unit_code", "indicator", "value", "months_covered"]].rename(
@@ -167,27 +184,20 @@ COLUMNS = [
 def _ranks(now: pd.DataFrame) -> pd.DataFrame:
     """Rank of each unit among the peers with a value (1 is best; ties share the best rank);
     a unit without a value has no rank, and peers without data are not counted."""
-    direction = {s.id: s.direction for s in specs()}
-    parts = []
-    for indicator, group in now.groupby("indicator", sort=False):
-        valued = group["value"].notna()
-        ascending = direction.get(indicator, "higher") == "lower"
-        rank = group["value"].rank(method="min", ascending=ascending)
-        of = int(valued.sum())
-        ranked = valued & (of > 1)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "unit_code": group["unit_code"],
-                    "indicator": indicator,
-                    "rank": rank.where(ranked).astype("Int64"),
-                    "of": pd.array(np.where(ranked, of, 0), dtype="Int64"),
-                }
-            )
-        )
-    ranks = pd.concat(parts, ignore_index=True)
-    ranks["of"] = ranks["of"].where(ranks["rank"].notna())
-    return ranks
+    lower = now["indicator"].map({s.id: s.direction == "lower" for s in specs()}).fillna(False).astype(bool)
+    key = now["value"].where(lower, -now["value"])  # ascending rank of the key: 1 is best
+    by = now["indicator"]
+    rank = key.groupby(by, sort=False).rank(method="min")
+    of = now["value"].notna().groupby(by, sort=False).transform("sum")
+    ranked = now["value"].notna() & (of > 1)
+    return pd.DataFrame(
+        {
+            "unit_code": now["unit_code"].values,
+            "indicator": by.values,
+            "rank": rank.where(ranked).astype("Int64").values,
+            "of": of.where(ranked).astype("Int64").values,
+        }
+    )
 
 
 def _add_targets(out: pd.DataFrame, period: Period) -> pd.DataFrame:

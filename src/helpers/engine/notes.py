@@ -27,20 +27,26 @@ class Notes:
         return text(key, self.lang, **values)
 
     def for_rows(self, out: pd.DataFrame) -> list[str | None]:
-        values = {u: part.set_index("indicator")["value"] for u, part in out.groupby("unit_code", sort=False)}
+        unmeasured = self._unmeasured(out)
         notes = []
         for row in out.itertuples():
             if row.indicator == "score_766":
-                parts = self._score(row, values[row.unit_code])
+                pts = 0 if pd.isna(row.denominator) else int(row.denominator)
+                parts = [self.t("note_score", points=pts, parts=", ".join(unmeasured[row.unit_code]))]
             else:
                 parts = self._indicator(row)
             notes.append("; ".join(parts) or None)
         return notes
 
-    def _score(self, row, values: pd.Series) -> list[str]:
-        pts = 0 if pd.isna(row.denominator) else int(row.denominator)
-        names = ", ".join(unmeasured_parts(values))
-        return [self.t("note_score", points=pts, parts=names)]
+    @staticmethod
+    def _unmeasured(out: pd.DataFrame) -> dict[str, list[str]]:
+        """Per unit, the Decision 766 parts its values leave out (one pass over the table)."""
+        scored = out[out["indicator"] != "score_766"]
+        values = scored.pivot(index="unit_code", columns="indicator", values="value")
+        return {
+            unit: unmeasured_parts(dict(zip(values.columns, row, strict=True)))
+            for unit, row in zip(values.index, values.to_numpy(), strict=True)
+        }
 
     def _indicator(self, row) -> list[str]:
         s = self.specs[row.indicator]

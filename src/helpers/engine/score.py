@@ -68,7 +68,7 @@ def score_766(long: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def unmeasured_parts(values: pd.Series) -> list[str]:
+def unmeasured_parts(values: pd.Series | dict) -> list[str]:
     """The parts of the index a unit's values leave out: those no data can measure, then
     those whose indicator has no value (named with it)."""
     parts = score_parts()

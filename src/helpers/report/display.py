@@ -12,7 +12,7 @@ from __future__ import annotations
 from helpers.core.text import text
 from helpers.report import heading as head
 from helpers.report.params import Params
-from helpers.report.style import NOTICE_STYLE, page_css
+from helpers.report.style import CHART_FORMAT, NOTICE_STYLE, page_css
 
 
 def _display(*objs, **kwargs) -> None:
@@ -55,25 +55,32 @@ def title(params: Params, key: str = "title_province", facts=None) -> None:
         _display(styled(facts, "facts", numeric=[]))
 
 
-CHART_FORMAT = "P06_CHART_FORMAT"
-"""Environment variable: `svg` draws charts as SVG (what `p06 build` asks of its kernels:
-about twice as fast and crisp in a browser); otherwise PNG, which a notebook shows before
-it is trusted."""
-
-
 def figure(fig) -> None:
     """A chart, with its title as alternative text; the figure is freed."""
+    import base64
     import os
-
-    from IPython.display import SVG, Image
 
     from helpers.report.plots import png_bytes, svg_text
 
     alt = fig.axes[0].get_title() if fig.axes else ""
-    if os.environ.get(CHART_FORMAT) == "svg":
-        _display(SVG(data=svg_text(fig)), metadata={"alt": alt})
-    else:
-        _display(Image(data=png_bytes(fig), metadata={"alt": alt}))
+    formats = os.environ.get(CHART_FORMAT, "png").split(",")
+    bundle = {}
+    if "svg" in formats:
+        bundle["image/svg+xml"] = svg_text(fig) if "png" not in formats else _svg_keeping(fig)
+    if "png" in formats or not bundle:
+        bundle["image/png"] = base64.b64encode(png_bytes(fig)).decode()
+    bundle["text/plain"] = alt
+    metadata = {mime: {"alt": alt} for mime in bundle if mime.startswith("image/")}
+    _display(bundle, metadata=metadata, raw=True)
+
+
+def _svg_keeping(fig) -> str:
+    """SVG of a figure that is drawn again afterwards (as PNG)."""
+    import io
+
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
 
 
 def bullets(items: list[str], params: Params) -> None:

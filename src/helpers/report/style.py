@@ -3,6 +3,11 @@ synthetic data (inline, so an untrusted notebook still shows it in red)."""
 
 from __future__ import annotations
 
+CHART_FORMAT = "P06_CHART_FORMAT"
+"""Environment variable: `svg` draws charts as SVG (what `p06 build` asks of its kernels:
+about twice as fast, and crisp in a browser), `svg,png` as both (when the build also writes
+Word documents, which take PNG); otherwise PNG, which a notebook shows before it is trusted."""
+
 NOTICE_STYLE = (
     "background:#fdecea;border:2px solid #c0392b;color:#7b241c;padding:10px 14px;"
     "font-weight:600;margin:8px 0 16px 0;border-radius:4px"

@@ -11,6 +11,7 @@ import json
 import math
 
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 from helpers.core.formatting import MISSING, format_change, format_number, format_value
 from helpers.core.text import text
@@ -98,6 +99,14 @@ def to_text(table: pd.DataFrame, lang: str = "vi") -> str:
 # ---- styled tables for notebooks and rendered reports -------------------------------------
 
 
+class ReportStyler(Styler):
+    """A pandas Styler whose plain-text form is the table itself (not an object address), so
+    the same table gives the same notebook bytes."""
+
+    def __repr__(self) -> str:
+        return self.data.to_string(index=False)
+
+
 def styled(
     frame: pd.DataFrame,
     name: str,
@@ -111,7 +120,7 @@ def styled(
         if numeric is not None
         else [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
     )
-    styler = frame.style.hide(axis="index").set_uuid(name).set_table_attributes('class="p06"')
+    styler = ReportStyler(frame).hide(axis="index").set_uuid(name).set_table_attributes('class="p06"')
     styler = styler.format(escape="html", na_rep=MISSING)
     if formats:
         styler = styler.format(formats, na_rep=MISSING)

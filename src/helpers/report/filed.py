@@ -1,0 +1,410 @@
+"""The data of the documents officials file: the Word report and the Excel appendix.
+
+The batch build executes a review notebook and writes Word and Excel from what the
+notebook computed, without computing again: the notebook's last cell calls
+`document_data` and records the dict by name. Everything in it is plain JSON (lists,
+dicts, numbers, strings, None; dates as ISO strings), so it travels through the
+executed notebook unchanged. Numbers stay numbers; sentences are written here from
+templates in data/reference/document_text.yml, as the review's findings are.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+import pandas as pd
+
+from helpers.core import reference
+from helpers.core.formatting import format_number
+from helpers.core.periods import Period
+from helpers.core.text import text
+from helpers.core.units import Unit, name
+from helpers.data import storage
+from helpers.engine.tasks import overdue_leads
+from helpers.report import findings, heading, sections
+from helpers.report.params import Params
+
+PROJECT_START = date(2022, 1, 1)
+"""Project 06 starts with Decision 06/QĐ-TTg of 6 January 2022: a baseline that ends
+before it is "before the project" in the review's sentences."""
+
+INDICATOR_FIELDS = [
+    "value", "numerator", "denominator", "target", "status", "baseline_value", "change_pp", "change_rel_pct",
+    "comparison", "change_per_month", "rank", "of", "months", "months_covered", "as_of", "note",
+]  # fmt: skip
+"""Columns of the review table each indicator row of the documents carries."""
+
+ROMAN = ("I", "II", "III", "IV")
+
+
+def plain(value):
+    """A value as JSON holds it: None for missing, Python numbers, ISO dates."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    if hasattr(value, "item"):
+        return plain(value.item())
+    return value
+
+
+def _records(frame: pd.DataFrame, columns: dict[str, str]) -> list[dict]:
+    """Rows of `frame` as dicts, `columns` mapping the frame's columns to the keys kept."""
+    return [{key: plain(row[col]) for col, key in columns.items()} for _, row in frame.iterrows()]
+
+
+# ---- who, where, when -----------------------------------------------------------------------
+
+
+def _commune_name(unit: Unit, lang: str) -> tuple[str, str]:
+    """A commune's division (`xã`, in the reader's language) and its own name (`Gio Linh`)."""
+    row = reference.communes().set_index("commune_code").loc[unit.code]
+    division = text(f"doc_division_{reference.slugify(row['division_type']).replace('-', '_')}", lang)
+    own = row["name_vi"].split(" ", len(row["division_type"].split()))[-1]
+    return division, own if lang == "vi" else reference.fold(own)
+
+
+def unit_title(unit: Unit, lang: str) -> str:
+    """The unit as a sentence names it: `tỉnh Quảng Trị`, `thành phố Hà Nội`, `xã Gio Linh`."""
+    if unit.level == "country":
+        return text("doc_unit_title_country", lang)
+    if unit.level == "commune":
+        division, own = _commune_name(unit, lang)
+        return text("doc_unit_title_commune", lang, division=division, name=own)
+    full = name(unit, lang)
+    is_city = name(unit, "vi").startswith("Thành phố ")
+    short = reference.short_name(full) if lang == "vi" else full
+    return text("doc_unit_title_city" if is_city else "doc_unit_title_province", lang, name=short)
+
+
+def place_name(unit: Unit, lang: str) -> str:
+    """Where the report is signed, as the date line writes it (`Quảng Trị, ngày ...`)."""
+    if unit.level == "country":
+        return text("doc_place_country", lang)
+    if unit.level == "commune":
+        return _commune_name(unit, lang)[1]
+    return reference.short_name(name(unit, lang))
+
+
+def describe_unit(unit: Unit, lang: str) -> dict:
+    """The unit's selector, names, the body above the issuer and the place of signing."""
+    title = unit_title(unit, lang)
+    parent = (
+        text("doc_issuer_parent_country", lang)
+        if unit.level == "country"
+        else text("doc_issuer_parent", lang, unit_title=title)
+    )
+    return {
+        "selector": unit.selector,
+        "level": unit.level,
+        "code": unit.code,
+        "name": name(unit, lang),
+        "title": title,
+        "issuer_parent": parent,
+        "place": place_name(unit, lang),
+    }
+
+
+def _month_name(month: int, lang: str) -> str:
+    return text("doc_month_names", lang).split()[month - 1]
+
+
+def period_phrase(period: Period, lang: str) -> str:
+    """The period as a review names it: `năm 2023`, `quý IV/2023`, `giai đoạn 2022 – 2023`."""
+    s, e = period.start, period.end
+    if s == e:
+        return text(
+            "doc_period_month", lang, month=s.month, year=s.year, month_name=_month_name(s.month, lang)
+        )
+    if s.month == 1 and e.month == 12:
+        if s.year == e.year:
+            return text("doc_period_year", lang, year=s.year)
+        return text("doc_period_years", lang, first=s.year, last=e.year)
+    if s.year == e.year and s.month % 3 == 1 and e.month == s.month + 2:
+        quarter = (s.month + 2) // 3
+        return text("doc_period_quarter", lang, quarter=quarter, roman=ROMAN[quarter - 1], year=s.year)
+    return text(
+        "doc_period_range",
+        lang,
+        start_month=s.month,
+        start_year=s.year,
+        end_month=e.month,
+        end_year=e.year,
+        start_name=_month_name(s.month, lang),
+        end_name=_month_name(e.month, lang),
+    )
+
+
+def describe_period(period: Period | None, lang: str) -> dict | None:
+    """A period's label, first and last day, length and phrase."""
+    if period is None:
+        return None
+    return {
+        "label": str(period),
+        "start": period.start.isoformat(),
+        "end": period.end_day.isoformat(),
+        "months": period.n_months,
+        "phrase": period_phrase(period, lang),
+    }
+
+
+def fixed_time(data: dict) -> datetime:
+    """The documents' timestamp (properties, zip entries): the last day of the period, so
+    the same data gives the same bytes, and the date says which period they are about."""
+    return datetime.fromisoformat(data["period"]["end"])
+
+
+def against(baseline: Period | None, lang: str) -> str:
+    """What a change is measured against: before the project, or the baseline period."""
+    if baseline is None:
+        return ""
+    key = "doc_against_before" if baseline.end < PROJECT_START else "doc_against_baseline"
+    return text(key, lang, baseline=str(baseline), baseline_phrase=period_phrase(baseline, lang))
+
+
+def date_phrase(day: date, lang: str) -> str:
+    """A date as the documents write it: `31/12/2023`, `31 December 2023`."""
+    return text(
+        "doc_date", lang, day=day.day, month=day.month, year=day.year, month_name=_month_name(day.month, lang)
+    )
+
+
+def results_lead(period: Period, baseline: Period | None, lang: str) -> str:
+    """The sentence before part I's figures: the period, the date of the data, the baseline."""
+    values = {"period": period_phrase(period, lang), "end": date_phrase(period.end_day, lang)}
+    if baseline is None:
+        return text("doc_results_lead_no_baseline", lang, **values)
+    return text(
+        "doc_results_lead",
+        lang,
+        baseline=period_phrase(baseline, lang),
+        baseline_label=str(baseline),
+        **values,
+    )
+
+
+# ---- part I: the figures in sentences --------------------------------------------------------
+
+
+def figure(value: float | None, unit: str, lang: str, table: bool = False) -> str:
+    """A figure as the filed documents write it: percentages with two decimals (`48,85%`;
+    in sentences without trailing zeros, `100%`), scores with two, counts whole."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return format_number(None, lang)
+    if unit == "count":
+        return format_number(value, lang)
+    out = format_number(value, lang, 2)
+    if not table:
+        mark = "," if lang == "vi" else "."
+        out = out.rstrip("0").rstrip(mark) if mark in out else out
+    return f"{out}%" if unit == "pct" else out
+
+
+def _change_clause(row: dict, unit: str, baseline_phrase: str, lang: str) -> str:
+    """`, tăng 36,85 điểm phần trăm so với ...` — or nothing where there is no baseline value."""
+    if row["comparison"] == "per_month" and row["change_per_month"] is not None:
+        change, suffix, shown_unit = row["change_per_month"], "_month", "count"
+    elif unit == "pct" and row["change_pp"] is not None:
+        change, suffix, shown_unit = row["change_pp"], "_pp", None
+    elif row["baseline_value"] is not None and row["value"] is not None:
+        suffix = "_points" if unit == "score" else ""
+        change, shown_unit = row["value"] - row["baseline_value"], unit
+    else:
+        return ""
+    if round(change, 2) == 0:
+        return text("doc_change_same", lang, against=baseline_phrase)
+    shown = (
+        format_number(abs(change), lang, 2)
+        if shown_unit is None
+        else figure(abs(change), shown_unit, lang).rstrip("%")
+    )
+    key = f"doc_change_{'up' if change > 0 else 'down'}{suffix}"
+    return text(key, lang, change=shown, against=baseline_phrase)
+
+
+def _target_clause(row: dict, unit: str, lang: str) -> str:
+    if row["status"] not in ("achieved", "not_achieved"):
+        return ""
+    key = "doc_target_achieved" if row["status"] == "achieved" else "doc_target_missed"
+    return text(key, lang, target=figure(row["target"], unit, lang))
+
+
+def result_sentence(row: dict, baseline_phrase: str, lang: str) -> str:
+    """One indicator of the review as the sentence a review writes for it."""
+    unit = row["unit"]
+    key = f"doc_result_{row['id']}"
+    try:
+        shown = text(key, lang, value=figure(row["value"], unit, lang), name=row["name"])
+    except KeyError:
+        shown = text("doc_result_default", lang, value=figure(row["value"], unit, lang), name=row["name"])
+    return text(
+        "doc_sentence",
+        lang,
+        figure=shown,
+        change=_change_clause(row, unit, baseline_phrase, lang),
+        target=_target_clause(row, unit, lang),
+    )
+
+
+def results(rows: list[dict], baseline: Period | None, lang: str) -> list[dict]:
+    """Part I: per Project 06 group, the sentences of its indicators (those with a value),
+    then one sentence naming those the data cannot measure."""
+    groups = reference.catalog()["groups"]
+    baseline_phrase = against(baseline, lang)
+    out = []
+    for group in sorted({r["group"] for r in rows}):
+        members = [r for r in rows if r["group"] == group]
+        lines = [result_sentence(r, baseline_phrase, lang) for r in members if r["value"] is not None]
+        missing = [r["name"] for r in members if r["value"] is None]
+        if missing:
+            lines.append(text("doc_not_measured", lang, names="; ".join(missing)))
+        out.append({"group": group, "name": groups[group][f"name_{lang}"], "lines": lines})
+    return out
+
+
+# ---- the tables ----------------------------------------------------------------------------
+
+
+def indicator_rows(indicators: pd.DataFrame) -> list[dict]:
+    """The review table, one dict per indicator, its numbers as numbers."""
+    columns = {"indicator": "id", "group": "group", "name": "name", "unit_of_measure": "unit"}
+    columns |= {c: c for c in INDICATOR_FIELDS}
+    rows = _records(indicators, columns)
+    for row in rows:
+        row["note"] = row["note"] or None
+    return rows
+
+
+def definitions(ids: list[str], lang: str) -> list[dict]:
+    """The catalog's definition of each indicator: name, unit, direction, formula, source."""
+    cat = reference.indicators()
+    sources = reference.catalog()["sources"]
+    formula = "formula_vi" if lang == "vi" else "formula"
+    return [
+        {
+            "id": i,
+            "group": int(cat.at[i, "group"]),
+            "name": cat.at[i, f"name_{lang}"],
+            "short": cat.at[i, f"short_{lang}"],
+            "unit": cat.at[i, "unit"],
+            "direction": cat.at[i, "direction"],
+            "formula": cat.at[i, formula],
+            "source": sources.get(cat.at[i, "source"], cat.at[i, "source"]),
+        }
+        for i in ids
+    ]
+
+
+def _score(indicators: pd.DataFrame, lang: str) -> tuple[list[dict], dict]:
+    """The Decision 766 parts and the score with the points the data measures."""
+    parts = sections.score_parts(indicators, lang)
+    rows = _records(parts, {c: c for c in parts.columns})
+    value = indicators.set_index("indicator")["value"].get("score_766")
+    covered = int(parts.loc[parts["score"].notna(), "points"].sum())
+    return rows, {"value": plain(value), "covered": covered, "points": int(parts["points"].sum())}
+
+
+LAGGING_FIELDS = {
+    "indicator": "id", "name": "name", "unit": "commune_code", "unit_name": "commune",
+    "unit_of_measure": "unit", "value": "value", "rank": "rank", "of": "of",
+}  # fmt: skip
+"""The commune review's columns a lagging commune keeps, and their keys in the documents."""
+
+
+def _lagging(lagging: pd.DataFrame) -> list[dict]:
+    return _records(lagging, LAGGING_FIELDS) if len(lagging) else []
+
+
+def _commendations(frame: pd.DataFrame) -> list[dict]:
+    return [{"commune": commune, "reason": reason} for commune, reason in frame.itertuples(index=False)]
+
+
+def _tasks(frame: pd.DataFrame) -> list[dict]:
+    if frame.empty:
+        return []
+    table = frame.rename_axis("lead_unit").reset_index()
+    return _records(table, {c: c for c in table.columns})
+
+
+def wide_rows(table: pd.DataFrame) -> list[dict]:
+    """One dict per unit (code, name, values by indicator id), in the table's order."""
+    out = []
+    for (code, unit_name), part in table.groupby(["unit", "unit_name"], sort=False):
+        values = {r.indicator: plain(r.value) for r in part.itertuples()}
+        out.append({"code": code, "name": unit_name, "values": values})
+    return out
+
+
+def _facts(params: Params, indicators: pd.DataFrame | None) -> list[dict]:
+    frame = heading.facts(params, indicators)
+    return [{"item": item, "detail": detail} for item, detail in frame.itertuples(index=False)]
+
+
+# ---- the two entry points ---------------------------------------------------------------------
+
+
+def document_data(
+    params: Params,
+    indicators: pd.DataFrame,
+    peer_indicators: pd.DataFrame,
+    *,
+    tasks_by_lead: pd.DataFrame | None = None,
+    commune_indicators: pd.DataFrame | None = None,
+) -> dict:
+    """Everything the Word report and the Excel appendix of one review need, as plain JSON.
+
+    `indicators` and `peer_indicators` are `sections.review_tables(params)`; a notebook
+    that already holds the tasks by lead unit and the commune review passes them too, so
+    nothing is computed twice.
+    """
+    lang = params.lang
+    tasks = sections.tasks_by_lead(params) if tasks_by_lead is None else tasks_by_lead
+    communes = sections.commune_review(params) if commune_indicators is None else commune_indicators
+    # a commune's own review has no communes below it to compare
+    lagging = findings.lagging_communes(communes) if len(communes) else communes
+    commended = findings.commendations(communes, lang) if len(communes) else pd.DataFrame(columns=[0, 1])
+    rows = indicator_rows(indicators)
+    parts, score = _score(indicators, lang)
+    return {
+        "kind": "review",
+        "lang": lang,
+        "unit": describe_unit(params.unit, lang),
+        "period": describe_period(params.period, lang),
+        "next_period": describe_period(params.period.next(), lang),
+        "baseline": describe_period(params.baseline, lang),
+        "against": against(params.baseline, lang),
+        "results_lead": results_lead(params.period, params.baseline, lang),
+        "synthetic": storage.sample_info(params.data_dir) is not None,
+        "indicators": rows,
+        "results": results(rows, params.baseline, lang),
+        "score_parts": parts,
+        "score": score,
+        "tasks": _tasks(tasks),
+        "lagging": _lagging(lagging),
+        "commendations": _commendations(commended),
+        "shortcomings": findings.shortcomings(indicators, lagging, lang),
+        "next_tasks": findings.next_tasks(indicators, lagging, params.period, lang, overdue_leads(tasks)),
+        "definitions": definitions(list(indicators["indicator"]), lang),
+        "facts": _facts(params, indicators),
+        "peers": wide_rows(peer_indicators),
+    }
+
+
+def national_data(params: Params, provinces: pd.DataFrame) -> dict:
+    """The national workbook's data: the 34 provinces side by side, with every indicator's
+    definition. `provinces` is `helpers.report.overview.provinces_review(...)`."""
+    lang = params.lang
+    ids = list(dict.fromkeys(provinces["indicator"]))
+    return {
+        "kind": "national",
+        "lang": lang,
+        "period": describe_period(params.period, lang),
+        "baseline": describe_period(params.baseline, lang),
+        "synthetic": storage.sample_info(params.data_dir) is not None,
+        "provinces": wide_rows(provinces),
+        "definitions": definitions(ids, lang),
+        "facts": _facts(params, None),
+    }
