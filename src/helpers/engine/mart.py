@@ -346,8 +346,13 @@ def build_mart(data_dir: Path | str, force: bool = False) -> dict:
 
 
 def _complete(data_dir: Path | str, marker: dict) -> bool:
-    """A marker of this version of the mart, with every block it lists on disk."""
-    return "covers" in marker and all(block_path(data_dir, b).exists() for b in marker["blocks"])
+    """A marker of this version of the mart, with every block it lists on disk (and readable:
+    a damaged block stops here, named, before any query reads it)."""
+    paths = [block_path(data_dir, b) for b in marker.get("blocks", [])]
+    if "covers" not in marker or not all(p.exists() for p in paths):
+        return False
+    storage.check_readable(data_dir, paths)
+    return True
 
 
 def _write_stats(data_dir: Path | str) -> None:
