@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,7 @@ from helpers.core.errors import InputError
 from helpers.core.periods import Period, parse_period, resolve_baseline
 from helpers.core.units import COUNTRY, Unit, check_unit_period, names, parse_unit
 from helpers.engine.compute import compute_cached, precompute
-from helpers.engine.mart import BLOCKS_BY_NAME, current_mart
+from helpers.engine.mart import BLOCKS_BY_NAME, current_mart, read_marker
 from helpers.engine.notes import Notes
 from helpers.engine.specs import specs
 
@@ -116,10 +117,29 @@ def review_units(
     data_dir: Path | str = "data",
     lang: str = "vi",
 ) -> pd.DataFrame:
-    """The review table for units `shown` of one mart level, ranked among `peers`."""
+    """The review table for units `shown` of one mart level, ranked among `peers` (the same
+    question asked again, by every commune of a province in a batch, is answered from memory
+    while the mart's inputs are the same)."""
     marker = current_mart(data_dir)
     check_period_covered(period, marker)
     blocks, token = computation_key(marker, mart_level)
+    key = (mart_level, tuple(shown), tuple(peers), period, base, str(data_dir), lang, blocks, token)
+    return _review_cached(*key).copy()
+
+
+@lru_cache(maxsize=8)
+def _review_cached(
+    mart_level: str,
+    shown: tuple[str, ...],
+    peers: tuple[str, ...],
+    period: Period,
+    base: Period,
+    data_dir: str,
+    lang: str,
+    blocks: tuple[str, ...],
+    token: str,
+) -> pd.DataFrame:
+    marker = read_marker(data_dir)  # the one `review_units` checked
     every = compute_cached(str(data_dir), mart_level, period, blocks, token)
     now = every[every["unit_code"].isin(set(peers))]
     then = compute_cached(str(data_dir), mart_level, base, blocks, token)

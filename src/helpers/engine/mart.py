@@ -304,7 +304,7 @@ def build_mart(data_dir: Path | str, force: bool = False) -> dict:
     inputs = data_files(data_dir)
     prints = {f["file"]: f["sha256"] for f in inputs}
     old = read_marker(data_dir)
-    if not force and old and old.get("inputs") == prints and _complete(data_dir, old):
+    if not force and old and old.get("inputs") == prints and _complete(data_dir, old, check=True):
         _write_stats(data_dir)
         return {**old, "skipped": True}
     out = mart_dir(data_dir)
@@ -345,13 +345,14 @@ def build_mart(data_dir: Path | str, force: bool = False) -> dict:
     return {**marker, "skipped": False}
 
 
-def _complete(data_dir: Path | str, marker: dict) -> bool:
-    """A marker of this version of the mart, with every block it lists on disk (and readable:
-    a damaged block stops here, named, before any query reads it)."""
+def _complete(data_dir: Path | str, marker: dict, check: bool = False) -> bool:
+    """A marker of this version of the mart, with every block it lists on disk (and, with
+    `check`, readable: a damaged block stops there, named, before any query reads it)."""
     paths = [block_path(data_dir, b) for b in marker.get("blocks", [])]
     if "covers" not in marker or not all(p.exists() for p in paths):
         return False
-    storage.check_readable(data_dir, paths)
+    if check:
+        storage.check_readable(data_dir, paths)
     return True
 
 
@@ -361,11 +362,11 @@ def _write_stats(data_dir: Path | str) -> None:
     storage.write_text_atomic(mart_dir(data_dir) / STATS, json.dumps(file_stats(data_dir)))
 
 
-def _up_to_date(data_dir: Path | str, marker: dict | None) -> bool:
+def _up_to_date(data_dir: Path | str, marker: dict | None, check: bool = False) -> bool:
     """Sizes and modification times say quickly that no input changed since the build."""
     stats = mart_dir(data_dir) / STATS
     known = json.loads(stats.read_text(encoding="utf-8")) if stats.exists() else None
-    return bool(marker) and _complete(data_dir, marker) and known == file_stats(data_dir)
+    return bool(marker) and _complete(data_dir, marker, check) and known == file_stats(data_dir)
 
 
 def refresh_mart(data_dir: Path | str) -> dict:
@@ -376,7 +377,7 @@ def refresh_mart(data_dir: Path | str) -> dict:
     if the content changed.
     """
     marker = read_marker(data_dir)
-    if _up_to_date(data_dir, marker):
+    if _up_to_date(data_dir, marker, check=True):
         return {**marker, "skipped": True}
     return build_mart(data_dir)
 

@@ -331,11 +331,15 @@ def _tasks(frame: pd.DataFrame) -> list[dict]:
 
 def wide_rows(table: pd.DataFrame) -> list[dict]:
     """One dict per unit (code, name, values by indicator id), in the table's order."""
-    out = []
-    for (code, unit_name), part in table.groupby(["unit", "unit_name"], sort=False):
-        values = {r.indicator: plain(r.value) for r in part.itertuples()}
-        out.append({"code": code, "name": unit_name, "values": values})
-    return out
+    wide = table.pivot(index="unit", columns="indicator", values="value")
+    names = dict(zip(table["unit"], table["unit_name"], strict=True))
+    order = list(dict.fromkeys(table["unit"]))
+    columns = list(wide.columns)
+    rows = dict(zip(wide.index, wide.to_numpy(dtype=object), strict=True))
+    return [
+        {"code": u, "name": names[u], "values": {c: plain(v) for c, v in zip(columns, rows[u], strict=True)}}
+        for u in order
+    ]
 
 
 def _facts(params: Params, indicators: pd.DataFrame | None) -> list[dict]:
@@ -353,19 +357,26 @@ def document_data(
     *,
     tasks_by_lead: pd.DataFrame | None = None,
     commune_indicators: pd.DataFrame | None = None,
+    lagging: pd.DataFrame | None = None,
+    commendations: pd.DataFrame | None = None,
+    shortcomings: list[str] | None = None,
+    next_tasks: list[str] | None = None,
 ) -> dict:
     """Everything the Word report and the Excel appendix of one review need, as plain JSON.
 
     `indicators` and `peer_indicators` are `sections.review_tables(params)`; a notebook
     that already holds the tasks by lead unit and the commune review passes them too, so
-    nothing is computed twice.
+    nothing is computed twice (and so do the lagging communes and the commendations).
     """
     lang = params.lang
     tasks = sections.tasks_by_lead(params) if tasks_by_lead is None else tasks_by_lead
     communes = sections.commune_review(params) if commune_indicators is None else commune_indicators
     # a commune's own review has no communes below it to compare
-    lagging = findings.lagging_communes(communes) if len(communes) else communes
-    commended = findings.commendations(communes, lang) if len(communes) else pd.DataFrame(columns=[0, 1])
+    if lagging is None:
+        lagging = findings.lagging_communes(communes) if len(communes) else communes
+    commended = commendations
+    if commended is None:
+        commended = findings.commendations(communes, lang) if len(communes) else pd.DataFrame(columns=[0, 1])
     rows = indicator_rows(indicators)
     parts, score = _score(indicators, lang)
     return {
@@ -385,8 +396,14 @@ def document_data(
         "tasks": _tasks(tasks),
         "lagging": _lagging(lagging),
         "commendations": _commendations(commended),
-        "shortcomings": findings.shortcomings(indicators, lagging, lang),
-        "next_tasks": findings.next_tasks(indicators, lagging, params.period, lang, overdue_leads(tasks)),
+        "shortcomings": findings.shortcomings(indicators, lagging, lang)
+        if shortcomings is None
+        else shortcomings,
+        "next_tasks": (
+            findings.next_tasks(indicators, lagging, params.period, lang, overdue_leads(tasks))
+            if next_tasks is None
+            else next_tasks
+        ),
         "definitions": definitions(list(indicators["indicator"]), lang),
         "facts": _facts(params, indicators),
         "peers": wide_rows(peer_indicators),

@@ -4,6 +4,8 @@ hand: every sentence is a catalog template filled with computed values."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 
 from helpers.core.formatting import format_change, format_value
@@ -54,10 +56,25 @@ def lagging_table(lagging: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def _communes_for(lagging: pd.DataFrame, indicator: str, lang: str) -> str:
-    rows = lagging[lagging["indicator"] == indicator]
-    return ", ".join(
-        f"{r.unit_name} ({format_value(r.value, r.unit_of_measure, lang)})" for r in rows.itertuples()
-    )
+    """The lagging communes of one indicator, with their values, as one phrase."""
+    if not len(lagging):
+        return ""
+    return _phrases(
+        tuple(lagging["indicator"]),
+        tuple(lagging["unit_name"]),
+        tuple(lagging["value"]),
+        tuple(lagging["unit_of_measure"]),
+        lang,
+    ).get(indicator, "")
+
+
+@lru_cache(maxsize=4)
+def _phrases(indicators: tuple, names: tuple, values: tuple, units: tuple, lang: str) -> dict[str, str]:
+    """Every indicator's phrase of lagging communes in one pass (asked once per indicator)."""
+    out: dict[str, list[str]] = {}
+    for ind, name, value, unit in zip(indicators, names, values, units, strict=True):
+        out.setdefault(ind, []).append(f"{name} ({format_value(value, unit, lang)})")
+    return {k: ", ".join(v) for k, v in out.items()}
 
 
 def shortcomings(unit_review: pd.DataFrame, lagging: pd.DataFrame, lang: str) -> list[str]:

@@ -4,6 +4,7 @@ of the review (unit, period, baseline, boundaries, data sources, coverage)."""
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -59,6 +60,14 @@ def boundaries(params: Params) -> str:
 def data_sources(data_dir: Path, lang: str, until: date) -> list[str]:
     """One line per canonical table: rows and dates covered up to `until` (the end of the
     period, so a report reads no later data), or that the table is missing."""
+    stats = tuple((str(p), p.stat().st_mtime_ns) for t in TABLES for p in storage.table_files(data_dir, t))
+    return list(_data_sources(str(data_dir), lang, until, stats))
+
+
+@lru_cache(maxsize=8)
+def _data_sources(data_dir: str, lang: str, until: date, stats: tuple) -> tuple[str, ...]:
+    """`data_sources`, remembered while no file changes: every report of a batch over the
+    same period asks the same question."""
     lines = []
     con = storage.shared_connection()
     for table, schema in TABLES.items():
@@ -85,7 +94,7 @@ def data_sources(data_dir: Path, lang: str, until: date) -> list[str]:
                 last=f"{last:%m/%Y}",
             )
         )
-    return lines
+    return tuple(lines)
 
 
 def coverage_line(indicators: pd.DataFrame, lang: str) -> str | None:

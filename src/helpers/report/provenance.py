@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import platform
 from datetime import date
+from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -51,6 +52,7 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
+@lru_cache(maxsize=1)
 def package_versions() -> str:
     out = [f"python {platform.python_version()}"]
     for name in PACKAGES:
