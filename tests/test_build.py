@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import shutil
 
 import nbformat
@@ -167,3 +168,10 @@ def test_bad_arguments_exit_2(data_dir, tmp_path):
     assert main(["build", "--period", "2025-13", "--all", *args]) == 2
     assert main(["build", "--period", "2025", "--unit", "44", "--notebook", "nope", *args]) == 2
     assert main(["build", *args]) == 2
+
+
+def test_a_build_leaves_the_working_directory_alone(data_dir, tmp_path):
+    # the workers are threads of this process: nothing may change its directory
+    before = os.getcwd()
+    build("2024-Q4", data_dir, tmp_path / "reports", units=["44", "79"], jobs=2)
+    assert os.getcwd() == before

@@ -10,10 +10,11 @@ def test_ranking_highlights_the_unit_and_orders_best_first():
     values = pd.Series({"A": 50.0, "Quảng Trị": 81.25, "C": 99.0, "D": float("nan")})
     fig = plots.ranking_chart(values, "Quảng Trị", "Tỷ lệ", "Tỷ lệ (%)", lang="vi")
     ax = fig.axes[0]
-    names = [t.get_text() for t in ax.get_yticklabels()]
+    names = [t.get_text() for t in ax.texts if t.get_ha() == "right"]
     assert names == ["A", "Quảng Trị", "C"]  # bottom to top: best (C) at the top; D missing
     colors = [mcolors.to_hex(b.get_facecolor()) for b in ax.patches]
     assert colors[1] == plots.HIGHLIGHT and colors[0] == colors[2] == plots.OTHERS
+    assert [t.get_fontweight() for t in ax.texts if t.get_text() == "Quảng Trị"] == ["bold"]
     labels = [t.get_text().strip() for t in ax.texts]
     assert "81,2" in labels or "81,3" in labels  # Vietnamese decimal comma
     assert ax.get_title() == "Tỷ lệ" and ax.get_xlabel() == "Tỷ lệ (%)"

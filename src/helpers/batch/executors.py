@@ -1,25 +1,27 @@
-"""Where the jobs of a build run: a pool of worker processes on this machine, or the
-workers of a Dask distributed cluster. Both keep one warm kernel per worker and hand back
-results as they finish; both stop cleanly on Ctrl-C (no kernel left running, no half-written
-file: every write is atomic)."""
+"""Where the jobs of a build run: worker threads of this process, each driving one warm
+kernel (the kernels do the computing, in processes of their own), or the workers of a Dask
+distributed cluster. Both hand back results as they finish; both stop cleanly on Ctrl-C (no
+kernel left running, no half-written file: every write is atomic)."""
 
 from __future__ import annotations
 
 import os
-import signal
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
+from helpers.batch.kernels import stop_all
 from helpers.batch.plan import Job
-from helpers.batch.worker import Result, chart_format, check_storage, run_job, start_worker, warm_up
+from helpers.batch.worker import Result, chart_format, check_storage, run_job, warm_up
 from helpers.core.errors import InputError
 
 Task = tuple[Job, str]  # a job and its fingerprint
 
 
 class LocalExecutor:
-    """A process pool: one warm kernel per worker process (default: one per core)."""
+    """Worker threads, each with one warm kernel (default: one per core). Threads, not
+    processes: a worker only waits on its kernel and writes files, and a process of its own
+    would cost a second of imports for nothing."""
 
     def __init__(self, workers: int | None = None):
         self.workers = workers
@@ -38,11 +40,14 @@ class LocalExecutor:
         """Start the workers (each starts and warms its kernel), `prepare` meanwhile, then run
         the tasks and yield their results as they finish."""
         size = self.size(len(tasks))
-        pool = ProcessPoolExecutor(
-            max_workers=size, initializer=start_worker, initargs=(chart_format(formats),)
+        pool = ThreadPoolExecutor(
+            max_workers=size,
+            thread_name_prefix="p06-worker",
+            initializer=warm_up,
+            initargs=(chart_format(formats),),
         )
         try:
-            for _ in range(size):  # spawns the workers now, so that their start overlaps `prepare`
+            for _ in range(size):  # starts the workers and their kernels now, to overlap `prepare`
                 pool.submit(int)
             prepare()
             futures = [
@@ -57,15 +62,12 @@ class LocalExecutor:
             raise
 
 
-def _stop_pool(pool: ProcessPoolExecutor) -> None:
-    """Cancel what has not started and stop the workers: each shuts its kernel down."""
-    processes = list(getattr(pool, "_processes", {}).values())
+def _stop_pool(pool: ThreadPoolExecutor) -> None:
+    """Cancel what has not started and shut every kernel down: a worker still running a
+    notebook finds its kernel gone and stops."""
     pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            os.kill(process.pid, signal.SIGTERM)
-    for process in processes:
-        process.join(timeout=15)
+    stop_all()
+    pool.shutdown(wait=True)
 
 
 class DaskExecutor:

@@ -1,11 +1,15 @@
-"""Executing notebooks in warm kernels: each worker process keeps one kernel, resets it
-between notebooks, and replaces it when it dies (one retry when a kernel will not start)."""
+"""Executing notebooks in warm kernels: each worker (a thread of the build, or a Dask worker)
+keeps one kernel, resets it between notebooks, and replaces it when it dies (one retry when
+a kernel will not start). Every kernel a process starts is shut down at exit, or at once
+when a batch is interrupted."""
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
+import threading
 from pathlib import Path
 
 from helpers.batch.plan import Job
@@ -17,7 +21,15 @@ QUIET_KERNEL = ["--IPKernelApp.log_level=ERROR"]  # no kernel start-up chatter i
 RESET = (
     "get_ipython().run_line_magic('reset', '-f')\nimport matplotlib.pyplot\nmatplotlib.pyplot.close('all')"
 )
-_KERNEL: dict = {}
+_LOCAL = threading.local()  # this worker's kernel: one per thread
+_STARTED: list = []  # every kernel manager this process started
+_LOCK = threading.Lock()
+
+
+def _mine() -> dict:
+    if not hasattr(_LOCAL, "kernel"):
+        _LOCAL.kernel = {}
+    return _LOCAL.kernel
 
 
 def strip_outputs(notebook: Path, folder: Path) -> Path:
@@ -33,43 +45,76 @@ def strip_outputs(notebook: Path, folder: Path) -> Path:
     return target
 
 
+def _launch(chart_format: str):
+    """Start a kernel process whose charts take `chart_format`."""
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient.util import run_sync
+
+    km = AsyncKernelManager(kernel_name="python3")
+    env = {**os.environ, CHART_FORMAT: chart_format}  # a built report is read in a browser
+    run_sync(km.start_kernel)(cwd=str(NOTEBOOK_DIR), extra_arguments=QUIET_KERNEL, env=env)
+    with _LOCK:
+        if not _STARTED:
+            atexit.register(stop_all)
+        _STARTED.append(km)
+    return km
+
+
 def warm_kernel(start_timeout: int, chart_format: str = "svg"):
     """This worker's kernel and its connected client: started once (one retry if start-up
     fails), restarted if dead. The client stays connected between notebooks, which saves
     connecting and waiting for the kernel on every report."""
-    from jupyter_client.manager import AsyncKernelManager
     from nbclient.util import run_sync
 
-    km = _KERNEL.get("km")
-    if km is not None and _KERNEL.get("charts") == chart_format and run_sync(km.is_alive)():
-        return km, _KERNEL["kc"]
+    mine = _mine()
+    km = mine.get("km")
+    if km is not None and mine.get("charts") == chart_format and run_sync(km.is_alive)():
+        return km, mine["kc"]
     stop_kernel()
     for attempt in (1, 2):
-        km = AsyncKernelManager(kernel_name="python3")
+        km = None
         try:
-            env = {**os.environ, CHART_FORMAT: chart_format}  # a built report is read in a browser
-            run_sync(km.start_kernel)(cwd=str(NOTEBOOK_DIR), extra_arguments=QUIET_KERNEL, env=env)
+            km = _launch(chart_format)
             client = km.client()
             client.start_channels()
             run_sync(client.wait_for_ready)(timeout=start_timeout)
             break
         except Exception:
-            run_sync(km.shutdown_kernel)(now=True)
+            if km is not None:
+                _shutdown(km)
             if attempt == 2:
                 raise
-    _KERNEL.update(km=km, kc=client, charts=chart_format)
-    atexit.register(stop_kernel)
+    mine.update(km=km, kc=client, charts=chart_format)
     return km, client
 
 
 def stop_kernel() -> None:
-    """Shut this worker's kernel down (at exit, or when a batch is interrupted)."""
-    from nbclient.util import run_sync
-
-    kc, km = _KERNEL.pop("kc", None), _KERNEL.pop("km", None)
+    """Shut this worker's kernel down."""
+    mine = _mine()
+    kc, km = mine.pop("kc", None), mine.pop("km", None)
     if kc is not None:
         kc.stop_channels()
     if km is not None:
+        _shutdown(km)
+
+
+def stop_all() -> None:
+    """Shut down every kernel this process started (at exit, or when a batch is interrupted:
+    a worker still running a notebook then finds its kernel gone and stops)."""
+    with _LOCK:
+        managers = list(_STARTED)
+        _STARTED.clear()
+    for km in managers:
+        _shutdown(km)
+
+
+def _shutdown(km) -> None:
+    from nbclient.util import run_sync
+
+    with _LOCK:
+        if km in _STARTED:
+            _STARTED.remove(km)
+    with contextlib.suppress(Exception):  # already gone: nothing left to stop
         run_sync(km.shutdown_kernel)(now=True)
 
 
@@ -109,17 +154,19 @@ def execute_warm(job: Job, source: Path, start_timeout: int = 120, chart_format:
             finally:
                 nb_man.nb.cells.pop(0)
 
-    papermill_engines.register("p06-warm", WarmEngine)
+    engine = f"p06-warm-{threading.get_ident()}"  # one engine per worker: each drives its own kernel
+    papermill_engines.register(engine, WarmEngine)
     try:
         return pm.execute_notebook(
             str(source),
             None,
             parameters=job.parameters,
-            engine_name="p06-warm",
+            engine_name=engine,
             kernel_name="python3",
             progress_bar=False,
             start_timeout=start_timeout,
-            cwd=str(NOTEBOOK_DIR),
+            # no `cwd`: papermill would change this process's directory, which its other
+            # workers share; the kernel was started in the notebooks' folder
         )
     except Exception as exc:
         exc.notebook = ran.get("nb")

@@ -5,14 +5,13 @@ never raised, so a batch goes on; a worker told to stop shuts its kernel down fi
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers.batch.kernels import execute_warm, stop_kernel, warm_kernel
+from helpers.batch.kernels import execute_warm, warm_kernel
 from helpers.batch.plan import Job
 from helpers.data import storage
 
@@ -53,32 +52,21 @@ def chart_format(formats: tuple[str, ...]) -> str:
     return "svg,png" if "docx" in formats else "svg"
 
 
-def start_worker(charts: str = "svg", start_timeout: int = 120) -> None:
-    """Prepare a worker process: its kernel started and warmed up, Ctrl-C left to the parent,
-    and a stop (SIGTERM) that shuts the kernel down before the process ends."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _stop)
-    warm_up(charts, start_timeout)
-
-
 def warm_up(charts: str = "svg", start_timeout: int = 120) -> str:
-    """Start this process's kernel and import what reports need, here and in the kernel;
-    returns the host name."""
+    """Start this worker's kernel and import what reports need, here and in the kernel (which
+    warms up while this process imports); returns the host name."""
     from nbclient.util import run_sync
 
     skip_slow_optional_imports()
     _, client = warm_kernel(start_timeout, charts)
-    client.execute(
-        WARM_UP, silent=True, store_history=False
-    )  # the kernel warms up while this process imports
+    client.execute(WARM_UP, silent=True, store_history=False)
     import papermill  # noqa: F401 - imported once, here, not on the first report
 
     from helpers.batch import render
 
     render._exporter()
-    run_sync(client.execute_interactive)(
-        "pass", WARM_UP, timeout=start_timeout, store_history=False, output_hook=lambda message: None
-    )
+    wait = run_sync(client.execute_interactive)  # returns once the kernel has run WARM_UP too
+    wait("pass", silent=True, timeout=start_timeout, store_history=False, output_hook=lambda message: None)
     return os.uname().nodename
 
 
@@ -87,11 +75,6 @@ def skip_slow_optional_imports() -> None:
     optional `rfc3987_syntax` where it is installed, and that module builds a grammar for
     more than a second at import: a worker never validates IRIs, so it does without."""
     sys.modules.setdefault("rfc3987_syntax", None)
-
-
-def _stop(signum, frame) -> None:
-    stop_kernel()
-    sys.exit(1)
 
 
 def run_job(
