@@ -9,8 +9,8 @@
 4. `p06 ingest`: a 1,000,000-row CSV and a 100,000-row .xlsx against the fastest plain readers.
 5. `p06 sample` and `p06 mart` (against a pandas notebook) at each scale of BENCH_SCALES.
 
-Peak memory is max RSS of the process, or for a batch the largest sum of the RSS of every
-process of it (workers and kernels), sampled every 0.2 s.
+Peak memory is the largest sum of the resident memory of a command and every process it
+starts (kernels included), sampled every 0.2 s.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ def run_measured(argv: list[str]) -> tuple[float, float, str]:
 
 
 def run_group(argv: list[str]) -> tuple[float, float, str]:
-    """Run a command in its own process group; return wall seconds, the peak of the summed
-    RSS of every process of the group (MiB), and what it printed."""
+    """Run a command; return wall seconds, the peak of the summed RSS of it and every
+    process it starts (MiB), and what it printed."""
     started = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     peak = [0.0]
@@ -59,22 +59,26 @@ def run_group(argv: list[str]) -> tuple[float, float, str]:
     return time.perf_counter() - started, peak[0] / 1024, out.decode()
 
 
-def _group_rss(pgid: int) -> float:
-    """KiB of resident memory of every process in a process group."""
-    total = 0.0
+def _group_rss(root: int) -> float:
+    """KiB of resident memory of a process and every process it started (kernels included,
+    which start sessions of their own)."""
+    parents, rss = {}, {}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
         try:
             with open(f"/proc/{pid}/stat") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-            if int(fields[2]) != pgid:
-                continue
+                parents[int(pid)] = int(fh.read().rsplit(")", 1)[1].split()[1])
             with open(f"/proc/{pid}/status") as fh:
-                total += next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:"))
-        except (FileNotFoundError, ProcessLookupError, StopIteration, PermissionError):
+                rss[int(pid)] = next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:"))
+        except (FileNotFoundError, ProcessLookupError, StopIteration, PermissionError, IndexError):
             continue
-    return total
+    family, grown = {root}, True
+    while grown:
+        more = {pid for pid, parent in parents.items() if parent in family} - family
+        family |= more
+        grown = bool(more)
+    return float(sum(rss.get(pid, 0) for pid in family))
 
 
 def pandas_baseline(data_dir: str) -> None:

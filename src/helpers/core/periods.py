@@ -16,8 +16,8 @@ _YEAR = re.compile(r"^(\d{4})$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
+# the year before Project 06 (the Prime Minister's Decision 06 of January 2022)
 DEFAULT_BASELINE = "2021"
-"""The year before Project 06 (Decision 06/QĐ-TTg, January 2022)."""
 
 
 def month_index(day: date) -> int:

@@ -26,7 +26,7 @@ _PROVINCE = "Tỉnh "
 
 def fold(text: str) -> str:
     """ASCII folding of Vietnamese text: diacritics removed, đ → d."""
-    text = text.replace("đ", "d").replace("Đ", "D")
+    text = text.replace("đ", "d").replace("Đ", "D")  # letters matched and folded, not text shown
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -36,6 +36,11 @@ def slugify(text: str) -> str:
     folded = fold(text).lower()
     out = "".join(ch if ch.isalnum() else "-" for ch in folded)
     return "-".join(part for part in out.split("-") if part)
+
+
+def is_city(name: str) -> bool:
+    """A centrally-run city (`Thành phố Hà Nội`), by the type word of its name."""
+    return name.startswith(_CITY)
 
 
 def short_name(name: str) -> str:

@@ -25,9 +25,9 @@ from helpers.engine.tasks import overdue_leads
 from helpers.report import findings, heading, sections
 from helpers.report.params import Params
 
+# Project 06 starts with Decision 06 of the Prime Minister of 6 January 2022: a baseline
+# that ends before it is "before the project" in the review's sentences.
 PROJECT_START = date(2022, 1, 1)
-"""Project 06 starts with Decision 06/QĐ-TTg of 6 January 2022: a baseline that ends
-before it is "before the project" in the review's sentences."""
 
 INDICATOR_FIELDS = [
     "value", "numerator", "denominator", "target", "status", "baseline_value", "change_pp", "change_rel_pct",
@@ -75,7 +75,7 @@ def unit_title(unit: Unit, lang: str) -> str:
         division, own = _commune_name(unit, lang)
         return text("doc_unit_title_commune", lang, division=division, name=own)
     full = name(unit, lang)
-    is_city = name(unit, "vi").startswith("Thành phố ")
+    is_city = reference.is_city(name(unit, "vi"))
     short = reference.short_name(full) if lang == "vi" else full
     return text("doc_unit_title_city" if is_city else "doc_unit_title_province", lang, name=short)
 
