@@ -246,8 +246,10 @@ def _print_build(b: dict) -> None:
 def _print_communes(c: dict) -> None:
     per = c["seconds"] / c["communes"]
     print(f"\nCommune reviews of 2025: the {c['communes']} communes of province {c['province']} in one batch")
-    print(f"  {c['seconds']:.1f} s, {per:.2f} s per report ({per * (os.cpu_count() or 1):.2f} s per core), ")
-    print(f"  peak {c['mib']:.0f} MiB for the whole batch (workers and kernels)")
+    print(
+        f"  {c['seconds']:.1f} s, {per:.2f} s per report ({per * (os.cpu_count() or 1):.2f} s per core); "
+        f"peak {c['mib']:.0f} MiB for the whole batch (kernels included)"
+    )
     estimate = COMMUNES_IN_COUNTRY * per
     print(
         f"  the country's {COMMUNES_IN_COUNTRY:,} (extrapolated from this batch, not measured): "
