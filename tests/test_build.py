@@ -175,3 +175,10 @@ def test_a_build_leaves_the_working_directory_alone(data_dir, tmp_path):
     before = os.getcwd()
     build("2024-Q4", data_dir, tmp_path / "reports", units=["44", "79"], jobs=2)
     assert os.getcwd() == before
+
+
+def test_the_country_builds_and_indexes(data_dir, tmp_path):
+    summary = build("2024-Q4", data_dir, tmp_path / "reports", units=["VN"], jobs=1)
+    assert [r.status for r in summary.results] == ["built"]
+    index = (tmp_path / "reports" / "2024-Q4" / "index.html").read_text()
+    assert 'href="VN.html"' in index and "communes/index-VN" not in index

@@ -130,12 +130,11 @@ def test_a_cluster_that_cannot_see_the_data_is_named(tmp_path):
     from helpers.batch.executors import DaskExecutor
     from helpers.core.errors import InputError
 
-    with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
-    ) as cluster:
-        executor = DaskExecutor(cluster.scheduler_address)
-        try:
-            with pytest.raises(InputError, match="storage every worker sees"):
-                executor.check(tmp_path / "nowhere", tmp_path / "reports")
-        finally:
-            executor.close()
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        DaskExecutor(cluster.scheduler_address) as executor,
+        pytest.raises(InputError, match="storage every worker sees"),
+    ):
+        executor.check(tmp_path / "nowhere", tmp_path / "reports")

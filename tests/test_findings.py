@@ -69,3 +69,24 @@ def test_commendations_best_and_most_improved(communes):
         [names[C74], "Best on Dossiers submitted online (66.7%)"],
         [names[C74], "Largest improvement on Dossiers submitted online (+66.67 pp)"],
     ]
+
+
+def test_furthest_from_targets_when_a_province_misses_only_counts():
+    from helpers.report.overview import furthest_from_targets
+
+    table = pd.DataFrame(
+        {
+            "unit_name": ["A", "B", "B"],
+            "indicator": ["tasks_overdue", "dossiers_online_pct", "tasks_overdue"],
+            "name": ["Overdue", "Online", "Overdue"],
+            "status": ["not_achieved"] * 3,
+            "unit_of_measure": ["count", "pct", "count"],
+            "target": [0.0, 50.0, 0.0],
+            "value": [3.0, 40.0, 1.0],
+        }
+    )
+    out = furthest_from_targets(table, "en").set_index("Province")
+    # B misses two targets, one of them by 10 points; A misses a count only: no gap in points
+    assert list(out.index) == ["B", "A"]
+    assert out.loc["B", "Indicators not achieved"] == 2 and out.loc["B", "Largest gap"] == "Online: 10.00 pp"
+    assert out.loc["A", "Largest gap"] == "–"

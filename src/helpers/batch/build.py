@@ -1,8 +1,8 @@
 """`p06 build`: every report of a period, in parallel, incremental and reproducible.
 
-Each report is a notebook executed by papermill in a warm kernel (`worker`), on this
-machine's worker processes or a Dask cluster's workers (`executors`), and rendered to HTML
-in the same worker. A report is rebuilt only when its fingerprint changes (`fingerprints`).
+Each report is a notebook executed by papermill in a warm kernel (`worker`), driven by a
+worker thread on this machine or by a Dask cluster's workers (`executors`), and rendered to
+HTML by the same worker. A report is rebuilt only when its fingerprint changes (`fingerprints`).
 The build state is saved after every report, so an interrupted batch picks up where it
 stopped; every file is written to a temporary name and renamed; a lock keeps two builds out
 of the same reports folder.
@@ -149,10 +149,8 @@ def build(
     todo = plan(period, units or [], everything, notebook, lang, data_dir, communes_of, all_communes)
     period = todo[0].period
     folder = reports_dir / period
-    executor = make_executor(scheduler, jobs)
-    with locked(reports_dir):
-        if scheduler:
-            executor.check(data_dir, reports_dir)
+    with locked(reports_dir), make_executor(scheduler, jobs) as executor:
+        executor.check(data_dir, reports_dir)
         refresh_mart(data_dir)
         state = State(folder)
         files = data_files(data_dir, state.files)  # hashes reused while size and time are unchanged
@@ -169,9 +167,8 @@ def build(
         if progress:
             progress.start(len(pending), executor.size(len(pending)) if pending else 0)
         try:
-            for result in _run(
-                executor, pending, reports_dir, folder, formats, lambda: _share(data_dir, todo)
-            ):
+            share = lambda: _share(data_dir, todo)  # noqa: E731 - run while the workers start
+            for result in _run(executor, pending, reports_dir, folder, formats, share, code):
                 results.append(result)
                 state.record(result)
                 state.save(period)
@@ -180,13 +177,8 @@ def build(
         finally:
             if progress:
                 progress.close()
-            for result in results:
-                if result.status == "skipped":
-                    state.record(result)
             state.save(period)
             write_indexes(reports_dir, folder, state.reports, lang)
-            if scheduler:
-                executor.close()
     return Summary(period, sorted(results, key=lambda r: r.name), time.perf_counter() - started, folder)
 
 
@@ -194,10 +186,15 @@ def _share(data_dir: Path, todo: list[Job]) -> None:
     """Compute once what every report of the batch reads: each level over the period and the
     baseline (a worker reads it in milliseconds instead of computing it again)."""
     from helpers.core.periods import parse_period, resolve_baseline
+    from helpers.core.units import parse_unit
 
     period = parse_period(todo[0].period)
     levels = ["province"]
-    levels += ["commune"] if any(j.folder or (j.unit and len(j.unit) == 2) for j in todo) else []
+    levels += (
+        ["commune"]
+        if any(j.folder or (j.unit and parse_unit(j.unit).level == "province") for j in todo)
+        else []
+    )
     levels += ["legacy_province"] if any(j.unit and j.unit.startswith("legacy/") for j in todo) else []
     share_computations(data_dir, levels, [period, resolve_baseline(None, period)])
 
@@ -209,6 +206,7 @@ def _run(
     folder: Path,
     formats: tuple[str, ...],
     prepare: Callable[[], None],
+    code: str,
 ) -> Iterator[Result]:
     """Run the pending jobs, each notebook copied without its stored outputs into the reports
     folder (where every worker, local or on a cluster, can read it)."""
@@ -221,4 +219,4 @@ def _run(
         n: str(strip_outputs(notebook_path(n, **where), scratch))
         for n in dict.fromkeys(j.notebook for j, _ in pending)
     }
-    yield from executor.run(pending, folder, sources, formats, prepare)
+    yield from executor.run(pending, folder, sources, formats, prepare, code)

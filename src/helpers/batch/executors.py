@@ -12,7 +12,7 @@ from pathlib import Path
 
 from helpers.batch.kernels import stop_all
 from helpers.batch.plan import Job
-from helpers.batch.worker import Result, chart_format, check_storage, run_job, warm_up
+from helpers.batch.worker import Result, chart_format, check_storage, run_job, try_warm_up
 from helpers.core.errors import InputError
 
 Task = tuple[Job, str]  # a job and its fingerprint
@@ -26,8 +26,17 @@ class LocalExecutor:
     def __init__(self, workers: int | None = None):
         self.workers = workers
 
+    def __enter__(self) -> LocalExecutor:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
     def size(self, tasks: int) -> int:
         return max(1, min(self.workers or os.cpu_count() or 1, tasks))
+
+    def check(self, data_dir: Path, reports_dir: Path) -> None:
+        """This machine's workers see what the build sees."""
 
     def run(
         self,
@@ -36,6 +45,7 @@ class LocalExecutor:
         sources: dict[str, str],
         formats: tuple[str, ...],
         prepare: Callable[[], None] = lambda: None,
+        code: str = "",
     ) -> Iterator[Result]:
         """Start the workers (each starts and warms its kernel), `prepare` meanwhile, then run
         the tasks and yield their results as they finish."""
@@ -43,28 +53,26 @@ class LocalExecutor:
         pool = ThreadPoolExecutor(
             max_workers=size,
             thread_name_prefix="p06-worker",
-            initializer=warm_up,
-            initargs=(chart_format(formats),),
+            initializer=try_warm_up,
+            initargs=(chart_format(formats), code),
         )
         try:
             for _ in range(size):  # starts the workers and their kernels now, to overlap `prepare`
                 pool.submit(int)
             prepare()
             futures = [
-                pool.submit(run_job, job, str(folder), fp, sources[job.notebook], formats)
+                pool.submit(run_job, job, str(folder), fp, sources[job.notebook], formats, code)
                 for job, fp in tasks
             ]
             for future in as_completed(futures):
                 yield future.result()
-            pool.shutdown(wait=True)
-        except BaseException:
+        finally:
             _stop_pool(pool)
-            raise
 
 
 def _stop_pool(pool: ThreadPoolExecutor) -> None:
-    """Cancel what has not started and shut every kernel down: a worker still running a
-    notebook finds its kernel gone and stops."""
+    """Cancel what has not started and shut every kernel down (after a run, or when it is
+    interrupted: a worker still running a notebook then finds its kernel gone and stops)."""
     pool.shutdown(wait=False, cancel_futures=True)
     stop_all()
     pool.shutdown(wait=True)
@@ -82,6 +90,12 @@ class DaskExecutor:
             self.client = Client(address, timeout="20s")
         except OSError as exc:
             raise InputError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+
+    def __enter__(self) -> DaskExecutor:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.client.close()
 
     def size(self, tasks: int) -> int:
         return max(1, min(len(self.client.scheduler_info()["workers"]), tasks))
@@ -103,13 +117,21 @@ class DaskExecutor:
         sources: dict[str, str],
         formats: tuple[str, ...],
         prepare: Callable[[], None] = lambda: None,
+        code: str = "",
     ) -> Iterator[Result]:
-        """Warm every worker's kernel, `prepare`, then run the tasks on the cluster and yield
-        their results as they finish."""
+        """Warm a kernel on every worker (in the thread its tasks run in, so that they use it),
+        `prepare`, then run the tasks on the cluster and yield their results as they finish."""
         from distributed import as_completed as dask_completed
+        from distributed import wait
 
-        self.client.run(warm_up, chart_format(formats))
+        charts = chart_format(formats)
+        workers = list(self.client.scheduler_info()["workers"])
+        warm = [
+            self.client.submit(try_warm_up, charts, code, pure=False, workers=[w], key=f"p06-warm-{i}")
+            for i, w in enumerate(workers)
+        ]
         prepare()
+        wait(warm)
         futures = [
             self.client.submit(
                 run_job,
@@ -118,6 +140,7 @@ class DaskExecutor:
                 fp,
                 sources[job.notebook],
                 formats,
+                code,
                 pure=False,
                 key=f"p06-{job.key}",
             )
@@ -129,9 +152,6 @@ class DaskExecutor:
         except BaseException:
             self.client.cancel(futures)
             raise
-
-    def close(self) -> None:
-        self.client.close()
 
 
 def make_executor(scheduler: str | None, workers: int | None) -> LocalExecutor | DaskExecutor:

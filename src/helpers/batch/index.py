@@ -95,7 +95,9 @@ def commune_provinces(reports: dict) -> list[str]:
     review or any commune review built."""
     home = reference.communes().set_index("commune_code")["province_code"]
     codes = {home[r["unit"]] for n, r in reports.items() if n.startswith(f"{COMMUNES}/")}
-    codes |= {r["unit"] for n, r in reports.items() if r["unit"] and len(r["unit"]) == 2 and "/" not in n}
+    codes |= {
+        r["unit"] for n, r in reports.items() if r["unit"] and parse_unit(r["unit"]).level == "province"
+    }
     return sorted(codes)
 
 

@@ -24,6 +24,7 @@ RESET = (
 _LOCAL = threading.local()  # this worker's kernel: one per thread
 _STARTED: list = []  # every kernel manager this process started
 _LOCK = threading.Lock()
+atexit.register(lambda: stop_all())
 
 
 def _mine() -> dict:
@@ -54,21 +55,21 @@ def _launch(chart_format: str):
     env = {**os.environ, CHART_FORMAT: chart_format}  # a built report is read in a browser
     run_sync(km.start_kernel)(cwd=str(NOTEBOOK_DIR), extra_arguments=QUIET_KERNEL, env=env)
     with _LOCK:
-        if not _STARTED:
-            atexit.register(stop_all)
         _STARTED.append(km)
     return km
 
 
-def warm_kernel(start_timeout: int, chart_format: str = "svg"):
+def warm_kernel(start_timeout: int, chart_format: str = "svg", code: str = ""):
     """This worker's kernel and its connected client: started once (one retry if start-up
-    fails), restarted if dead. The client stays connected between notebooks, which saves
-    connecting and waiting for the kernel on every report."""
+    fails), restarted if dead or if the helper code changed since it started (`code`: a
+    kernel keeps the modules it imported). The client stays connected between notebooks,
+    which saves connecting and waiting for the kernel on every report."""
     from nbclient.util import run_sync
 
     mine = _mine()
     km = mine.get("km")
-    if km is not None and mine.get("charts") == chart_format and run_sync(km.is_alive)():
+    same = mine.get("charts") == chart_format and mine.get("code") == code
+    if km is not None and same and run_sync(km.is_alive)():
         return km, mine["kc"]
     stop_kernel()
     for attempt in (1, 2):
@@ -84,7 +85,7 @@ def warm_kernel(start_timeout: int, chart_format: str = "svg"):
                 _shutdown(km)
             if attempt == 2:
                 raise
-    mine.update(km=km, kc=client, charts=chart_format)
+    mine.update(km=km, kc=client, charts=chart_format, code=code)
     return km, client
 
 
@@ -118,7 +119,7 @@ def _shutdown(km) -> None:
         run_sync(km.shutdown_kernel)(now=True)
 
 
-def execute_warm(job: Job, source: Path, start_timeout: int = 120, chart_format: str = "svg"):
+def execute_warm(job: Job, source: Path, start_timeout: int = 120, chart_format: str = "svg", code: str = ""):
     """Execute a notebook with papermill in this worker's warm kernel, after a reset.
 
     Nothing is written while it runs; when a cell fails, the exception carries the notebook
@@ -128,7 +129,7 @@ def execute_warm(job: Job, source: Path, start_timeout: int = 120, chart_format:
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
 
-    km, kc = warm_kernel(start_timeout, chart_format)
+    km, kc = warm_kernel(start_timeout, chart_format, code)
     ran: dict = {}
 
     class WarmEngine(NBClientEngine):

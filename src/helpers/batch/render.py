@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import threading
 
 import nbformat
 from nbconvert import HTMLExporter
@@ -13,10 +13,18 @@ from traitlets.config import Config
 REMOVE_TAGS = ("remove", "parameters", "injected-parameters")
 
 
-@lru_cache(maxsize=1)
+_LOCAL = threading.local()
+
+
 def _exporter() -> HTMLExporter:
-    """One exporter per process: building one (templates, preprocessors) costs more than a
-    report's rendering."""
+    """One exporter per worker thread: building one (templates, preprocessors) costs more
+    than a report's rendering, and an exporter keeps per-render state, so threads do not share."""
+    if not hasattr(_LOCAL, "exporter"):
+        _LOCAL.exporter = _new_exporter()
+    return _LOCAL.exporter
+
+
+def _new_exporter() -> HTMLExporter:
     config = Config()
     config.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_TAGS)
     config.TagRemovePreprocessor.enabled = True

@@ -4,6 +4,7 @@ never raised, so a batch goes on; a worker told to stop shuts its kernel down fi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -52,13 +53,20 @@ def chart_format(formats: tuple[str, ...]) -> str:
     return "svg,png" if "docx" in formats else "svg"
 
 
-def warm_up(charts: str = "svg", start_timeout: int = 120) -> str:
+def try_warm_up(charts: str = "svg", code: str = "") -> None:
+    """`warm_up`, never failing: a kernel that will not start now is tried again by the
+    worker's first report, which is then listed as failed if it still will not."""
+    with contextlib.suppress(Exception):  # the report that needs the kernel then says why
+        warm_up(charts, code)
+
+
+def warm_up(charts: str = "svg", code: str = "", start_timeout: int = 120) -> str:
     """Start this worker's kernel and import what reports need, here and in the kernel (which
     warms up while this process imports); returns the host name."""
     from nbclient.util import run_sync
 
     skip_slow_optional_imports()
-    _, client = warm_kernel(start_timeout, charts)
+    _, client = warm_kernel(start_timeout, charts, code)
     client.execute(WARM_UP, silent=True, store_history=False)
     import papermill  # noqa: F401 - imported once, here, not on the first report
 
@@ -83,6 +91,7 @@ def run_job(
     fingerprint: str,
     source: str,
     formats: tuple[str, ...] = ("html",),
+    code: str = "",
     start_timeout: int = 120,
 ) -> Result:
     """Execute, render and write one report in each format asked; failures are reported,
@@ -98,7 +107,7 @@ def run_job(
     folder.mkdir(parents=True, exist_ok=True)
     ipynb, page = folder / f"{job.name}.ipynb", folder / f"{job.name}.html"
     try:
-        executed = clean(execute_warm(job, Path(source), start_timeout, chart_format(formats)))
+        executed = clean(execute_warm(job, Path(source), start_timeout, chart_format(formats), code))
         storage.write_text_atomic(ipynb, nbformat.writes(executed) + "\n")
         storage.write_text_atomic(page, render_html(executed, job.name))
         made = write_documents(executed, folder / job.name, formats)
@@ -115,6 +124,8 @@ def run_job(
         partial = getattr(exc, "notebook", None)
         if partial is not None:  # the notebook as far as it ran, for the reader of the error
             storage.write_text_atomic(ipynb, nbformat.writes(clean(partial)) + "\n")
+        else:
+            ipynb.unlink(missing_ok=True)
         page.unlink(missing_ok=True)
         return Result(job.key, job.unit, "failed", "", time.perf_counter() - started, error=first_lines(exc))
 

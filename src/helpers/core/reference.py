@@ -1,7 +1,7 @@
 """Reference data: administrative units, the legacy→current crosswalk, the indicator catalog.
 
 The current units are written from the `vietnam-provinces` package (never retyped):
-`python -m helpers.reference` regenerates `provinces.csv` and `communes.csv`, and a
+`python -m helpers.core.reference` regenerates `provinces.csv` and `communes.csv`, and a
 test checks the committed files still match the installed package.
 """
 

@@ -31,7 +31,8 @@ def first_date(data_dir: Path | str, path: Path, table: str) -> str:
     meta = storage.parquet_metadata(data_dir, path)
     column = meta.schema.names.index(TABLES[table].date_column)
     stats = [meta.row_group(i).column(column).statistics for i in range(meta.num_row_groups)]
-    return min(str(s.min) for s in stats if s is not None and s.has_min_max)
+    # a file without dated rows belongs to no period: no report reads it
+    return min((str(s.min) for s in stats if s is not None and s.has_min_max), default="9999-12-31")
 
 
 def data_files(data_dir: Path | str, cache: dict | None = None) -> list[dict]:

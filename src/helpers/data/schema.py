@@ -11,21 +11,6 @@ from dataclasses import dataclass
 
 from helpers.core.errors import InputError
 
-KINDS = (
-    "id",
-    "province",
-    "legacy_province",
-    "commune",
-    "code",
-    "date",
-    "month",
-    "bool",
-    "enum",
-    "count",
-    "text",
-    "group",
-)
-
 
 @dataclass(frozen=True)
 class Column:

@@ -26,8 +26,6 @@ TABLES = TABLE_NAMES
 SAMPLE_MARKER = "SAMPLE.json"
 """Written beside the canonical tables by `p06 sample`: the data is synthetic."""
 
-DEFAULT_DATA_DIR = Path("data")
-
 
 def connect():
     """A DuckDB connection for our queries: no progress bar on the terminal."""
@@ -79,12 +77,13 @@ _UMASK = _umask()
 
 
 @contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; rename it onto `target` only on success."""
+def atomic_path(target: Path, mode: int | None = None) -> Iterator[Path]:
+    """Yield a temporary path beside `target`; rename it onto `target` only on success. The
+    file gets `mode`, or an ordinary file's (readable by those who read the folder)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
-    os.chmod(tmp, 0o666 & ~_UMASK)  # as an ordinary file: readable by those who read the folder
+    os.chmod(tmp, 0o666 & ~_UMASK if mode is None else mode)
     try:
         yield Path(tmp)
         os.replace(tmp, target)
@@ -93,8 +92,8 @@ def atomic_path(target: Path) -> Iterator[Path]:
         raise
 
 
-def write_text_atomic(target: Path, text: str) -> None:
-    with atomic_path(target) as tmp:
+def write_text_atomic(target: Path, text: str, mode: int | None = None) -> None:
+    with atomic_path(target, mode) as tmp:
         tmp.write_text(text, encoding="utf-8")
 
 

@@ -13,6 +13,7 @@ inputs give the same bytes, and a rebuild after a change equals a build from scr
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -309,6 +310,7 @@ def build_mart(data_dir: Path | str, force: bool = False) -> dict:
         return {**old, "skipped": True}
     out = mart_dir(data_dir)
     out.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(out / "shared", ignore_errors=True)  # computations of the old inputs
     rows, covers = {}, {}
     con = storage.connect()
     try:

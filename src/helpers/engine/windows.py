@@ -13,8 +13,6 @@ from datetime import date
 
 import pandas as pd
 
-WINDOWS = ("period", "last_month", "to_date")
-
 
 def window_sql(window: str, start: str, end: str, month: str = "month") -> str:
     """The SQL condition on the `month` column for a window over months `start`..`end`

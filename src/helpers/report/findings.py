@@ -41,20 +41,6 @@ def lagging_communes(
     return pd.concat(parts, ignore_index=True)
 
 
-def lagging_table(lagging: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Display form of `lagging_communes`."""
-    return pd.DataFrame(
-        {
-            text("col_indicator", lang): lagging["name"],
-            text("col_commune", lang): lagging["unit_name"],
-            text("col_value", lang): [
-                format_value(v, u, lang)
-                for v, u in zip(lagging["value"], lagging["unit_of_measure"], strict=True)
-            ],
-        }
-    )
-
-
 def _communes_for(lagging: pd.DataFrame, indicator: str, lang: str) -> str:
     """The lagging communes of one indicator, with their values, as one phrase."""
     if not len(lagging):

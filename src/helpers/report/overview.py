@@ -45,7 +45,8 @@ def furthest_from_targets(table: pd.DataFrame, lang: str, n: int = 10) -> pd.Dat
     pct = missed["unit_of_measure"] == "pct"
     missed["gap"] = (missed["target"] - missed["value"]).abs().where(pct)
     grouped = missed.groupby("unit_name").agg(count=("indicator", "size"), gap=("gap", "max"))
-    worst = missed.loc[missed.groupby("unit_name")["gap"].idxmax().dropna()]
+    gapped = missed.dropna(subset=["gap"])  # counts have no gap in points
+    worst = gapped.loc[gapped.groupby("unit_name")["gap"].idxmax()]
     worst = worst.set_index("unit_name")["name"]
     grouped = grouped.sort_values(["count", "gap"], ascending=[False, False], kind="stable").head(n)
     return pd.DataFrame(

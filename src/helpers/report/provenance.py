@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.core import reference
+from helpers.core.formatting import MISSING
 from helpers.core.text import text
 from helpers.data.fingerprints import data_fingerprint
 from helpers.engine.mart import current_mart
@@ -59,7 +60,7 @@ def package_versions() -> str:
         try:
             out.append(f"{name} {version(name)}")
         except PackageNotFoundError:
-            out.append(f"{name} (not installed)")
+            out.append(f"{name} {MISSING}")
     return ", ".join(out)
 
 

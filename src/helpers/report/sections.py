@@ -18,6 +18,7 @@ from helpers.core.units import Unit
 from helpers.engine import tasks, trends
 from helpers.engine.indicators import peers_of, review, review_units
 from helpers.engine.score import parts_of_score
+from helpers.report.findings import KEY_COMMUNE_INDICATORS
 from helpers.report.params import Params
 
 DOSSIER_RATES = [
@@ -146,12 +147,8 @@ def all_values(indicators: pd.DataFrame) -> dict:
 
 COMMUNE_RATES = ["dossiers_online_pct", "dossiers_on_time_pct", "dossiers_digitised_pct"]
 COMMUNE_STOCKS = ["cccd_issued_total", "eid_applications_total", "eid_activated_total"]
-COMMUNE_COMPARED = [
-    "dossiers_online_pct",
-    "dossiers_on_time_pct",
-    "dossiers_digitised_pct",
-    "eid_activation_pct",
-]
+COMMUNE_COMPARED = KEY_COMMUNE_INDICATORS
+"""Indicators on which a commune is compared with the others of its province."""
 
 
 def commune_tables(params: Params) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

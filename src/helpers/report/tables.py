@@ -16,8 +16,6 @@ from pandas.io.formats.style import Styler
 from helpers.core.formatting import MISSING, format_change, format_number, format_value
 from helpers.core.text import text
 
-STATUSES = ("achieved", "not_achieved", "no_target", "no_data")
-STATUS_CLASSES = {"achieved": "p06-ok", "not_achieved": "p06-bad"}
 STATUS_COLOURS = {
     "achieved": "color: #1e7b34; font-weight: 600",
     "not_achieved": "color: #b03a2e; font-weight: 600",
@@ -149,13 +147,6 @@ def number_formats(columns: dict[str, str], lang: str) -> dict:
 
 def integer_format(lang: str):
     return lambda v: format_number(v, lang)
-
-
-def text_frame(items: list[str], lang: str) -> str:
-    """A list of sentences as Markdown bullets (or "none" when empty)."""
-    if not items:
-        return text("none_found", lang)
-    return "\n".join(f"- {item}" for item in items)
 
 
 def wide(frame: pd.DataFrame, lang: str, name: str, index_label: str = "col_province"):

@@ -78,8 +78,7 @@ def salt(data_dir: Path | str) -> tuple[str, bool]:
 
 def save_salt(data_dir: Path | str, value: str) -> None:
     path = storage.processed_dir(data_dir) / SALT_FILE
-    storage.write_text_atomic(path, value)
-    path.chmod(0o600)
+    storage.write_text_atomic(path, value, mode=0o600)  # private from the first byte
 
 
 def pseudonymise(ids: pa.Array | np.ndarray, value: str, con) -> pa.Array:
