@@ -103,6 +103,13 @@ def _month_labels(months: Sequence, lang: str) -> list[str]:
     return [f"{m:%m/%Y}" if lang == "vi" else f"{m:%Y-%m}" for m in months]
 
 
+def legend_columns(entries: list[str], fontsize: float = 10, most: int = 4) -> int:
+    """As many legend columns as fit the chart's width with the longest entry in each (about
+    0.6 of the font size per character, plus the line sample and the gap)."""
+    widest = max((len(str(e)) for e in entries), default=1) * 0.6 * fontsize / 72 + 0.75
+    return max(1, min(most, len(entries), int((WIDTH - 0.4) // widest)))
+
+
 def trend_chart(
     frame: pd.DataFrame,
     labels: dict[str, str],
@@ -115,7 +122,10 @@ def trend_chart(
 ) -> Figure:
     """Lines over months, one per column of `frame` (index: months), with an optional target."""
     use_style()
-    fig, ax = plt.subplots(figsize=(WIDTH, 3.8))
+    entries = list(labels.values()) + ([target_label] if target is not None else [])
+    columns = legend_columns(entries)
+    rows = -(-len(entries) // columns)
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.5 + 0.25 * rows))
     x = list(range(len(frame)))
     for column, label in labels.items():
         ax.plot(x, frame[column].to_numpy(dtype=float), label=label, linewidth=2)
@@ -127,8 +137,11 @@ def trend_chart(
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     number_axis(ax.yaxis, lang)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=min(4, len(labels) + 1))
-    _fix_margins(fig, ["100.000.000"], bottom_in=1.15)
+    bottom = 0.8 + 0.25 * rows  # month labels, the axis title, then the legend's rows
+    ax.legend(
+        loc="upper center", bbox_to_anchor=(0.5, -0.55 / (3.5 + 0.25 * rows - 0.4 - bottom)), ncol=columns
+    )
+    _fix_margins(fig, ["100.000.000"], bottom_in=bottom)
     return fig
 
 
