@@ -17,6 +17,7 @@ _CSS = """
 table.p06{border-collapse:collapse;font-size:0.92em;margin:6px 0 14px 0;max-width:100%}
 table.p06 th{background:#1f4e79;color:#fff;padding:5px 8px;text-align:left !important;font-weight:600}
 table.p06 td{padding:4px 8px;border-bottom:1px solid #ddd;vertical-align:top;text-align:left !important}
+table.p06 td.num{text-align:right !important;white-space:nowrap}
 table.p06 tr:nth-child(even) td{background:#f6f8fa}
 .p06-ok{color:#1e7b34;font-weight:600}.p06-bad{color:#b03a2e;font-weight:600}
 .jp-RenderedMarkdown h2{border-bottom:2px solid #1f4e79;color:#1f4e79;padding-bottom:3px;margin-top:26px}
