@@ -167,8 +167,13 @@ def build(
         if progress:
             progress.start(len(pending), executor.size(len(pending)) if pending else 0)
         try:
-            share = lambda: _share(data_dir, todo)  # noqa: E731 - run while the workers start
-            for result in _run(executor, pending, reports_dir, folder, formats, share, code):
+            levels, periods = _shared(todo)
+            share = lambda: share_computations(data_dir, levels, periods)  # noqa: E731 - while workers start
+            preload = (  # each kernel reads them once the build has computed them
+                "from helpers.engine.indicators import share_computations\n"
+                f"share_computations({str(data_dir)!r}, {levels!r}, {periods!r}, load=True)"
+            )
+            for result in _run(executor, pending, reports_dir, folder, formats, share, code, preload):
                 results.append(result)
                 state.record(result)
                 state.save(period)
@@ -182,8 +187,8 @@ def build(
     return Summary(period, sorted(results, key=lambda r: r.name), time.perf_counter() - started, folder)
 
 
-def _share(data_dir: Path, todo: list[Job]) -> None:
-    """Compute once what every report of the batch reads: each level over the period and the
+def _shared(todo: list[Job]) -> tuple[list[str], list[str]]:
+    """What every report of the batch reads: each level it needs, over the period and the
     baseline (a worker reads it in milliseconds instead of computing it again)."""
     from helpers.core.periods import parse_period, resolve_baseline
     from helpers.core.units import parse_unit
@@ -196,7 +201,7 @@ def _share(data_dir: Path, todo: list[Job]) -> None:
         else []
     )
     levels += ["legacy_province"] if any(j.unit and j.unit.startswith("legacy/") for j in todo) else []
-    share_computations(data_dir, levels, [period, resolve_baseline(None, period)])
+    return levels, [str(period), str(resolve_baseline(None, period))]
 
 
 def _run(
@@ -207,6 +212,7 @@ def _run(
     formats: tuple[str, ...],
     prepare: Callable[[], None],
     code: str,
+    preload: str,
 ) -> Iterator[Result]:
     """Run the pending jobs, each notebook copied without its stored outputs into the reports
     folder (where every worker, local or on a cluster, can read it)."""
@@ -219,4 +225,4 @@ def _run(
         n: str(strip_outputs(notebook_path(n, **where), scratch))
         for n in dict.fromkeys(j.notebook for j, _ in pending)
     }
-    yield from executor.run(pending, folder, sources, formats, prepare, code)
+    yield from executor.run(pending, folder, sources, formats, prepare, code, preload)

@@ -6,6 +6,7 @@ kernel left running, no half-written file: every write is atomic)."""
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -46,20 +47,25 @@ class LocalExecutor:
         formats: tuple[str, ...],
         prepare: Callable[[], None] = lambda: None,
         code: str = "",
+        preload: str = "",
     ) -> Iterator[Result]:
-        """Start the workers (each starts and warms its kernel), `prepare` meanwhile, then run
-        the tasks and yield their results as they finish."""
+        """Start the workers (each starts and warms its kernel), `prepare` meanwhile, then let
+        each kernel run `preload`, then run the tasks and yield their results as they finish."""
         size = self.size(len(tasks))
+        prepared = threading.Event()
         pool = ThreadPoolExecutor(
             max_workers=size,
             thread_name_prefix="p06-worker",
             initializer=try_warm_up,
-            initargs=(chart_format(formats), code),
+            initargs=(chart_format(formats), code, prepared, preload),
         )
         try:
             for _ in range(size):  # starts the workers and their kernels now, to overlap `prepare`
                 pool.submit(int)
-            prepare()
+            try:
+                prepare()
+            finally:
+                prepared.set()
             futures = [
                 pool.submit(run_job, job, str(folder), fp, sources[job.notebook], formats, code)
                 for job, fp in tasks
@@ -118,6 +124,7 @@ class DaskExecutor:
         formats: tuple[str, ...],
         prepare: Callable[[], None] = lambda: None,
         code: str = "",
+        preload: str = "",
     ) -> Iterator[Result]:
         """Warm a kernel on every worker (in the thread its tasks run in, so that they use it),
         `prepare`, then run the tasks on the cluster and yield their results as they finish."""

@@ -17,7 +17,8 @@ from helpers.batch.plan import Job
 from helpers.data import storage
 
 WARM_UP = """
-import pandas
+import pandas, pyarrow.parquet, duckdb
+import helpers.engine.indicators, helpers.engine.mart, helpers.engine.trends, helpers.engine.tasks
 import helpers.report.sections, helpers.report.charts, helpers.report.display, helpers.report.tables
 import helpers.report.findings, helpers.report.provenance, helpers.report.record, helpers.report.filed
 from helpers.core import reference
@@ -53,29 +54,40 @@ def chart_format(formats: tuple[str, ...]) -> str:
     return "svg,png" if "docx" in formats else "svg"
 
 
-def try_warm_up(charts: str = "svg", code: str = "") -> None:
+def try_warm_up(charts: str = "svg", code: str = "", ready=None, preload: str = "") -> None:
     """`warm_up`, never failing: a kernel that will not start now is tried again by the
-    worker's first report, which is then listed as failed if it still will not."""
+    worker's first report, which is then listed as failed if it still will not. Then, once
+    `ready` is set, the kernel runs `preload` (reading what the build computed for all)."""
     with contextlib.suppress(Exception):  # the report that needs the kernel then says why
-        warm_up(charts, code)
+        _, client = warm_up(charts, code)
+        if ready is not None:
+            ready.wait()
+        if preload:
+            run_in(client, preload)
 
 
-def warm_up(charts: str = "svg", code: str = "", start_timeout: int = 120) -> str:
+def warm_up(charts: str = "svg", code: str = "", start_timeout: int = 120) -> tuple[str, object]:
     """Start this worker's kernel and import what reports need, here and in the kernel (which
-    warms up while this process imports); returns the host name."""
-    from nbclient.util import run_sync
-
+    warms up while this process imports); returns the host name and the kernel's client."""
     skip_slow_optional_imports()
     _, client = warm_kernel(start_timeout, charts, code)
     client.execute(WARM_UP, silent=True, store_history=False)
+    import nbformat
     import papermill  # noqa: F401 - imported once, here, not on the first report
 
-    from helpers.batch import render
+    from helpers.batch.render import render_html
 
-    render._exporter()
-    wait = run_sync(client.execute_interactive)  # returns once the kernel has run WARM_UP too
-    wait("pass", silent=True, timeout=start_timeout, store_history=False, output_hook=lambda message: None)
-    return os.uname().nodename
+    render_html(nbformat.v4.new_notebook(), "warm-up")  # the page templates, compiled once
+    run_in(client, "pass", start_timeout)  # returns once the kernel has run WARM_UP too
+    return os.uname().nodename, client
+
+
+def run_in(client, code: str, timeout: int = 120) -> None:
+    """Run code in a worker's kernel and wait for it, output discarded."""
+    from nbclient.util import run_sync
+
+    run = run_sync(client.execute_interactive)
+    run(code, silent=True, timeout=timeout, store_history=False, output_hook=lambda message: None)
 
 
 def skip_slow_optional_imports() -> None:

@@ -99,13 +99,19 @@ def computation_key(marker: dict, mart_level: str) -> tuple[tuple[str, ...], str
     return blocks, token
 
 
-def share_computations(data_dir: Path | str, levels: list[str], periods: list[Period]) -> None:
-    """Compute each level over each period once, for every report of a batch to read."""
+def share_computations(
+    data_dir: Path | str, levels: list[str], periods: list[Period | str], load: bool = False
+) -> None:
+    """Compute each level over each period once, for every report of a batch to read; with
+    `load`, also read them into this process (a kernel about to run the batch's reports)."""
     marker = current_mart(data_dir)
     for level in levels:
         blocks, token = computation_key(marker, level)
         for period in dict.fromkeys(periods):
+            period = period if isinstance(period, Period) else parse_period(period)
             precompute(data_dir, level, period, blocks, token)
+            if load:
+                compute_cached(str(data_dir), level, period, blocks, token)
 
 
 def review_units(
