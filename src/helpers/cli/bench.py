@@ -10,7 +10,7 @@
 5. `p06 sample` and `p06 mart` (against a pandas notebook) at each scale of BENCH_SCALES.
 
 Peak memory is the largest sum of the resident memory of a command and every process it
-starts (kernels included), sampled every 0.2 s.
+starts (kernels included), sampled every 0.5 s.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def run_group(argv: list[str]) -> tuple[float, float, str]:
     def sample() -> None:
         while not done.is_set():
             peak[0] = max(peak[0], _group_rss(proc.pid))
-            done.wait(0.2)
+            done.wait(0.5)  # often enough for runs of seconds, seldom enough to cost nothing
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
