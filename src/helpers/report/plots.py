@@ -29,6 +29,7 @@ STYLE = {
     "font.size": 10,
     "axes.titlesize": 12,
     "axes.titleweight": "bold",
+    "axes.titley": 1.0,  # a fixed place: finding one (tick labels above?) costs a layout per chart
     "axes.labelsize": 10,
     "axes.spines.top": False,
     "axes.spines.right": False,
