@@ -83,7 +83,8 @@ def test_the_province_review_has_its_outline_and_every_chart(page_of):
     assert found["h2"] == [text(key, "vi") for key in SECTIONS]
     assert len(found["images"]) >= 7
     assert all(loaded for loaded, _ in found["images"]), found["images"]
-    assert all(alt for _, alt in found["images"])  # every chart says what it shows
+    assert all(alt for _, alt in found["images"])  # every chart says what it shows: its title,
+    assert not any(alt.startswith("No description") for _, alt in found["images"])  # not a placeholder
     assert found["errors"] == []
 
 

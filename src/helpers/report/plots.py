@@ -12,6 +12,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from matplotlib.transforms import blended_transform_factory  # noqa: E402
@@ -104,6 +105,23 @@ def _month_labels(months: Sequence, lang: str) -> list[str]:
     return [f"{m:%m/%Y}" if lang == "vi" else f"{m:%Y-%m}" for m in months]
 
 
+def _month_axis(ax, positions: list[int], labels: list[str]) -> None:
+    """Months along the x axis as plain text under short marks, with light vertical lines:
+    the look of tick labels at a fraction of their cost (a tick is a dozen objects to draw).
+    Drawn in axes height, so the lines never stretch the value axis."""
+    ax.set_xticks([])
+    below = blended_transform_factory(ax.transData, ax.transAxes)
+    rc = matplotlib.rcParams
+    grid = LineCollection([[(p, 0), (p, 1)] for p in positions], colors=rc["grid.color"], zorder=0.5)
+    marks = LineCollection([[(p, -0.02), (p, 0)] for p in positions], colors="black", clip_on=False)
+    for lines in (grid, marks):
+        lines.set(transform=below, linewidth=rc["grid.linewidth"] if lines is grid else 0.8)
+        ax.add_collection(lines, autolim=False)
+    for position, label in zip(positions, labels, strict=True):
+        ax.text(position, -0.035, label, transform=below, ha="center", va="top")
+    ax.xaxis.labelpad = 2.0 * rc["font.size"]  # below the month labels, not over them
+
+
 def legend_columns(entries: list[str], fontsize: float = 10, most: int = 4) -> int:
     """As many legend columns as fit the chart's width with the longest entry in each (about
     0.6 of the font size per character, plus the line sample and the gap)."""
@@ -133,7 +151,7 @@ def trend_chart(
     if target is not None:
         ax.axhline(target, color=TARGET, linestyle="--", linewidth=1.2, label=target_label)
     step = 1 if len(x) <= 12 else 3 * -(-len(x) // 24)  # at most about 12 labels
-    ax.set_xticks(x[::step], _month_labels(list(frame.index)[::step], lang))
+    _month_axis(ax, x[::step], _month_labels(list(frame.index)[::step], lang))
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
