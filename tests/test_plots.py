@@ -13,8 +13,12 @@ def test_ranking_highlights_the_unit_and_orders_best_first():
     ax = fig.axes[0]
     names = [t.get_text() for t in ax.texts if t.get_ha() == "right"]
     assert names == ["A", "Quảng Trị", "C"]  # bottom to top: best (C) at the top; D missing
-    colors = [mcolors.to_hex(b.get_facecolor()) for b in ax.patches]
+    (bars,) = ax.collections  # one collection of bars, bottom to top
+    widths = [path.vertices[:, 0].max() for path in bars.get_paths()]
+    assert widths == [50.0, 81.25, 99.0]
+    colors = [mcolors.to_hex(c) for c in bars.get_facecolors()]
     assert colors[1] == plots.HIGHLIGHT and colors[0] == colors[2] == plots.OTHERS
+    assert ax.get_xlim() == (0, 99.0 * 1.12)  # room for the best value's label
     assert [t.get_fontweight() for t in ax.texts if t.get_text() == "Quảng Trị"] == ["bold"]
     labels = [t.get_text().strip() for t in ax.texts]
     assert "81,2" in labels or "81,3" in labels  # Vietnamese decimal comma
