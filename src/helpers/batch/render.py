@@ -17,7 +17,8 @@ from traitlets.config import Config
 REMOVE_TAGS = ("remove", "parameters", "injected-parameters")
 
 
-_LOCAL = threading.local()
+_EXPORTER: list = []  # built once per process, on first use
+_LOCK = threading.Lock()
 _OUTPUT = re.compile(r'<div class="([^"]*\bjp-OutputArea-output\b[^"]*)"')
 _IMAGE = re.compile(r'<img src="data:image/(?:svg\+xml|png|jpeg);base64,[^"]*"')
 _NON_ASCII_REFERENCE = re.compile(r"&#(\d+);")
@@ -69,14 +70,6 @@ def _image_alts(nb: nbformat.NotebookNode) -> list[str]:
     return alts
 
 
-def _exporter() -> PageExporter:
-    """One exporter per worker thread: building one (templates, preprocessors) costs more
-    than a report's rendering, and an exporter keeps per-render state, so threads do not share."""
-    if not hasattr(_LOCAL, "exporter"):
-        _LOCAL.exporter = _new_exporter()
-    return _LOCAL.exporter
-
-
 def _new_exporter() -> PageExporter:
     config = Config()
     config.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_TAGS)
@@ -92,7 +85,10 @@ def _new_exporter() -> PageExporter:
 def render_html(notebook: nbformat.NotebookNode, title: str) -> str:
     """Self-contained HTML of an executed notebook, without input code; the same notebook
     gives the same bytes (no scripts fetched from the network, no random ids)."""
-    body, _ = _exporter().from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    with _LOCK:  # one exporter: it keeps per-render state, and rendering holds the GIL anyway
+        if not _EXPORTER:
+            _EXPORTER.append(_new_exporter())  # templates compiled once, not once per worker
+        body, _ = _EXPORTER[0].from_notebook_node(notebook, resources={"metadata": {"name": title}})
     body = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", body)
     body = re.sub(r"<script[^>]*>\s*window\.MathJax[\s\S]*?</script>", "", body)
     return body
