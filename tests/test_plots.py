@@ -52,5 +52,9 @@ def test_funnel_shows_values_and_shares():
 def test_stacked_bars_add_up():
     frame = pd.DataFrame({"a": [1, 2], "b": [3, 0]}, index=["X", "Y"])
     fig = plots.stacked_bars(frame, {"a": "A", "b": "B"}, "T", "n", "en")
-    widths = sorted(round(p.get_x() + p.get_width()) for p in fig.axes[0].patches)
-    assert widths == [1, 2, 2, 4]  # X: 1 then 1+3; Y: 2 then 2+0
+    ax = fig.axes[0]
+    ends = [[float(p.vertices[:, 0].max()) for p in part.get_paths()] for part in ax.collections]
+    assert ends == [[1, 2], [4, 2]]  # part a: X 1, Y 2; then b stacked on it: X 1+3, Y 2+0
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["X", "Y"] and ax.get_yticks()[0] == 1  # X on top
+    assert ax.get_xlim() == (0, 4 * 1.05)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["A", "B"]

@@ -233,22 +233,33 @@ def ranking_chart(
 def stacked_bars(
     frame: pd.DataFrame, labels: dict[str, str], title: str, xlabel: str, lang: str = "vi"
 ) -> Figure:
-    """Horizontal stacked bars, one per row of `frame` (index: display names)."""
+    """Horizontal stacked bars, one per row of `frame` (index: display names), first row at
+    the top; each part is one collection of bars (a patch per bar would update the axes'
+    limits once per bar)."""
     use_style()
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.35 * len(frame) + 1.5))
-    left = pd.Series(0.0, index=frame.index)
+    n = len(frame)
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.35 * n + 1.5))
     colors = ["#1e7b34", "#f39c12", "#b03a2e", "#7f8c8d"]
-    names = list(frame.index)[::-1]
+    ys = [n - 1 - i for i in range(n)]  # the first row at the top
+    left = [0.0] * n
     for (column, label), color in zip(labels.items(), colors, strict=False):
-        widths = frame[column].astype(float)[::-1]
-        ax.barh(names, widths, left=left[::-1], label=label, color=color, height=0.65)
-        left = left + frame[column].astype(float)
+        widths = frame[column].astype(float).tolist()
+        bars = [
+            [(x, y - 0.325), (x + w, y - 0.325), (x + w, y + 0.325), (x, y + 0.325)]
+            for x, w, y in zip(left, widths, ys, strict=True)
+        ]
+        part = PolyCollection(bars, facecolors=color, edgecolors="none", label=label)
+        ax.add_collection(part, autolim=False)
+        left = [x + w for x, w in zip(left, widths, strict=True)]
+    ax.set_xlim(0, 1.05 * max(max(left, default=0), 1))
+    ax.set_ylim(-0.325 - 0.05 * (n - 0.35), n - 0.675 + 0.05 * (n - 0.35))  # matplotlib's 5% margins
+    ax.set_yticks(ys, list(frame.index))
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.grid(axis="y", visible=False)
     number_axis(ax.xaxis, lang, integer=True)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.6 / len(frame)), ncol=len(labels))
-    _fix_margins(fig, names, bottom_in=1.05)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.6 / n), ncol=len(labels))
+    _fix_margins(fig, list(frame.index), bottom_in=1.05)
     return fig
 
 
