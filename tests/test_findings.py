@@ -28,15 +28,15 @@ def test_shortcomings_and_next_tasks_are_written_from_the_figures(data_dir, comm
     lines = findings.shortcomings(unit, lag, "en")
     # published 83.3% against a 100% target; on time 66.7% against 95%
     assert (
-        "Procedures published on the National Public Service Portal is 83.3%, short of the "
+        "Procedures published on the National Public Service Portal: 83.3%, short of the "
         "100.0% target (a gap of 16.67 pp)."
     ) in lines
-    assert any(line.startswith("Dossiers settled on time is 66.7%, short of the 95.0%") for line in lines)
+    assert any(line.startswith("Dossiers settled on time: 66.7%, short of the 95.0%") for line in lines)
     # on time fell from 100% (2023-Q1: d11 and d12 on time) to 66.7%
     assert "Dossiers settled on time fell against the baseline: 100.0% → 66.7%." in lines
-    assert lines[-1].startswith("Communes lowest on Dossiers settled on time:")
+    assert lines[-1].startswith("Communes lowest on “Dossiers settled on time”:")
     tasks = findings.next_tasks(unit, lag, parse_period("2024-Q1"), "en", ["Công an tỉnh"])
-    on_time = [t for t in tasks if t.startswith("Raise Dossiers settled on time")]
+    on_time = [t for t in tasks if t.startswith("Raise “Dossiers settled on time”")]
     assert on_time and "from 66.7% to 95.0% in 2024-Q2, starting with" in on_time[0]
     assert tasks[-1] == "Complete the 2 overdue tasks (lead units: Công an tỉnh)."
 
@@ -66,8 +66,8 @@ def test_commendations_best_and_most_improved(communes):
     # best online: Phường… of C74 (66.7%); most improved: C74 again (0% in 2023-Q1 → 66.7%)
     names = communes.drop_duplicates("unit").set_index("unit")["unit_name"]
     assert rows == [
-        [names[C74], "Best on Dossiers submitted online (66.7%)"],
-        [names[C74], "Largest improvement on Dossiers submitted online (+66.67 pp)"],
+        [names[C74], "Best on “Dossiers submitted online” (66.7%)"],
+        [names[C74], "Largest improvement on “Dossiers submitted online” (+66.67 pp)"],
     ]
 
 
