@@ -123,3 +123,23 @@ def test_legacy_units_only_before_july_2025():
     with pytest.raises(InputError, match="ceased to exist"):
         check_unit_period(parse_unit("legacy/45"), parse_period("2025"))
     check_unit_period(parse_unit("44"), parse_period("2025"))
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "english"),
+    [
+        ("Xã Kim Phú", "xã", "Kim Phu Commune"),
+        ("Phường Đông Thuận", "phường", "Dong Thuan Ward"),
+        ("Đặc khu Vân Đồn", "đặc khu", "Van Don Special Zone"),
+        ("Phường 2 Bảo Lộc", "phường", "Ward 2 Bao Loc"),  # a number: the type word first
+    ],
+)
+def test_english_commune_names_put_the_type_word_after_the_name(name, kind, english):
+    assert reference.english_commune_name(name, kind) == english
+
+
+def test_every_commune_has_an_english_name_with_its_type_word():
+    com = reference.communes()
+    kinds = {"xã": "Commune", "phường": "Ward", "đặc khu": "Special Zone"}
+    for name_en, kind in zip(com["name_en"], com["division_type"], strict=True):
+        assert kinds[kind] in name_en and reference.fold(name_en) == name_en  # no diacritics

@@ -57,6 +57,21 @@ def english_name(name: str) -> str:
     return f"{base} City" if name.startswith(_CITY) else base
 
 
+_COMMUNE_KINDS = {"xã": "Commune", "phường": "Ward", "đặc khu": "Special Zone"}
+"""The English word of each division type of `vietnam-provinces` below a province."""
+
+
+def english_commune_name(name: str, division_type: str) -> str:
+    """`Xã Kim Phú` → `Kim Phu Commune`, `Phường 2 Bảo Lộc` → `Ward 2 Bao Loc`: ASCII, the type
+    word in English and after the name, as English writes it (before a number)."""
+    kind = _COMMUNE_KINDS.get(division_type)
+    prefix = division_type.capitalize() + " "  # the type word the name starts with
+    if kind is None or not name.startswith(prefix):
+        return fold(name)
+    rest = fold(name[len(prefix) :])
+    return f"{kind} {rest}" if rest[:1].isdigit() else f"{rest} {kind}"
+
+
 def current_units_csv() -> tuple[str, str]:
     """The text of provinces.csv and communes.csv, generated from `vietnam-provinces`."""
     from vietnam_provinces import Province, Ward
@@ -89,7 +104,7 @@ def current_units_csv() -> tuple[str, str]:
             [
                 code,
                 c.name,
-                fold(c.name),
+                english_commune_name(c.name, c.division_type.value),
                 slugify(c.name),
                 c.division_type.value,
                 f"{int(c.province_code):02d}",
