@@ -36,3 +36,28 @@ def test_each_chart_keeps_its_own_alt_text_and_outputs_are_focusable():
     assert "hidden chart" not in page
     assert page.count('tabindex="0"') == 2  # each output, for readers who use the keyboard
     assert ">Kết quả chủ yếu<" in page  # the heading in Vietnamese text, not character references
+
+
+def test_alt_text_follows_the_output_it_belongs_to():
+    """An output shown as HTML though it also carries an image, and an image written in
+    Markdown, take no chart's alt text."""
+    nb = nbformat.v4.new_notebook()
+    both = nbformat.v4.new_code_cell("table()")
+    both.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={"text/html": "<p>a table &#150; kept</p>", "image/png": PIXEL},
+            metadata={"image/png": {"alt": "not shown"}},
+        )
+    ]
+    logo = nbformat.v4.new_markdown_cell(f"![logo](data:image/png;base64,{PIXEL})")
+    chart = nbformat.v4.new_code_cell("chart()")
+    chart.outputs = [_image({"image/png": PIXEL}, "Điểm QĐ 766")]
+    nb.cells = [both, logo, chart]
+
+    page = render_html(nb, "t")
+
+    assert "not shown" not in page  # the HTML was shown, not the image
+    assert 'alt="logo"' in page and 'alt="Điểm QĐ 766"' in page
+    assert page.count("alt=") == 2
+    assert "&#150;" in page  # a reference outside headings is left as written

@@ -7,6 +7,7 @@ import threading
 from html import escape
 
 import nbformat
+from jinja2 import DictLoader
 from nbconvert import HTMLExporter
 from nbconvert.exporters.templateexporter import TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
@@ -20,16 +21,24 @@ REMOVE_TAGS = ("remove", "parameters", "injected-parameters")
 _EXPORTER: list = []  # built once per process, on first use
 _LOCK = threading.Lock()
 _OUTPUT = re.compile(r'<div class="([^"]*\bjp-OutputArea-output\b[^"]*)"')
-_IMAGE = re.compile(r'<img src="data:image/(?:svg\+xml|png|jpeg);base64,[^"]*"')
-_NON_ASCII_REFERENCE = re.compile(r"&#(\d+);")
-_IMAGE_TYPES = ("image/svg+xml", "image/png", "image/jpeg")  # the order the page prefers them in
+_HEADING = re.compile(r"(<h[1-6][^>]*>)(.*?)(</h[1-6]>)", re.S)
+_REFERENCE = re.compile(r"&#(\d+);")
+PAGE_TEMPLATE = "p06-page.html.j2"
+_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{% block data_svg scoped %}{{ super() | with_alt(output, 'image/svg+xml') }}{% endblock data_svg %}
+{% block data_png scoped %}{{ super() | with_alt(output, 'image/png') }}{% endblock data_png %}
+{% block data_jpg scoped %}{{ super() | with_alt(output, 'image/jpeg') }}{% endblock data_jpg %}
+"""
+"""JupyterLab's page, each image output given the alt text its output carries (the lab
+template drops it)."""
 
 
 class PageExporter(HTMLExporter):
     """nbconvert's HTML exporter without its last step, a pass of the whole page through
     BeautifulSoup (two thirds of the time of rendering a report) that makes each output
-    focusable and gives images without alt text a placeholder. Here one substitution does
-    the first, and each chart gets the alt text its output carries (the template drops it)."""
+    focusable, gives images without alt text a placeholder and writes headings' letters as
+    text. Here outputs are made focusable by one substitution, charts carry their own alt
+    text (`_TEMPLATE`), and headings' Vietnamese letters are turned back into text."""
 
     def from_notebook_node(self, nb, resources=None, **kw):
         info = nb.metadata.get("language_info", {})
@@ -44,37 +53,41 @@ class PageExporter(HTMLExporter):
             WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources),
         )
         html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-        alts = iter(_image_alts(nb))
-        html = _IMAGE.sub(lambda m: f'{m.group(0)} alt="{escape(next(alts, ""))}"', html)
-        html = _NON_ASCII_REFERENCE.sub(_character, html)  # Vietnamese as text, as the soup left it
+        html = _HEADING.sub(_heading_as_text, html)
         return _OUTPUT.sub(r'<div class="\1" tabindex="0"', html), resources
 
 
+def with_alt(html: str, output, mime: str) -> str:
+    """An image output's HTML with the alt text of its metadata on its first <img>."""
+    alt = (output.get("metadata", {}).get(mime) or {}).get("alt")
+    return html if alt is None else html.replace("<img ", f'<img alt="{escape(alt)}" ', 1)
+
+
+def _heading_as_text(heading: re.Match) -> str:
+    """A heading with its letters as text: nbconvert writes every non-ASCII letter of a
+    heading as a numeric character reference (`K&#7871;t qu&#7843;`)."""
+    return heading.group(1) + _REFERENCE.sub(_character, heading.group(2)) + heading.group(3)
+
+
 def _character(reference: re.Match) -> str:
-    """A numeric character reference as its character when it is not ASCII (no such
-    character means anything to HTML); ASCII ones (`&#39;`, say) stay escaped."""
+    """The character of a numeric reference where it is a printable letter or sign beyond
+    ASCII; any other (ASCII, C1 controls, surrogates, out of range) stays a reference."""
     code = int(reference.group(1))
-    return chr(code) if code > 127 else reference.group(0)
-
-
-def _image_alts(nb: nbformat.NotebookNode) -> list[str]:
-    """The alt text of each image output the page shows, in order."""
-    alts = []
-    for cell in nb.cells:
-        if set(cell.get("metadata", {}).get("tags", [])) & set(REMOVE_TAGS):
-            continue
-        for output in cell.get("outputs", []):
-            shown = next((m for m in _IMAGE_TYPES if m in output.get("data", {})), None)
-            if shown:
-                alts.append(output.get("metadata", {}).get(shown, {}).get("alt", ""))
-    return alts
+    printable = 160 <= code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF
+    return chr(code) if printable else reference.group(0)
 
 
 def _new_exporter() -> PageExporter:
     config = Config()
     config.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_TAGS)
     config.TagRemovePreprocessor.enabled = True
-    exporter = PageExporter(config=config, template_name="lab")
+    exporter = PageExporter(
+        config=config,
+        template_name="lab",
+        extra_loaders=[DictLoader({PAGE_TEMPLATE: _TEMPLATE})],
+        template_file=PAGE_TEMPLATE,
+    )
+    exporter.register_filter("with_alt", with_alt)
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True

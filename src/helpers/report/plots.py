@@ -4,6 +4,7 @@ rendered (DejaVu Sans, shipped with matplotlib, covers them)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import matplotlib
@@ -251,7 +252,8 @@ def stacked_bars(
         part = PolyCollection(bars, facecolors=color, edgecolors="none", label=label)
         ax.add_collection(part, autolim=False)
         left = [x + w for x, w in zip(left, widths, strict=True)]
-    ax.set_xlim(0, 1.05 * max(max(left, default=0), 1))
+    top = max((x for x in left if math.isfinite(x)), default=0.0)  # a missing count draws no bar
+    ax.set_xlim(0, 1.05 * top if top > 0 else 1)
     ax.set_ylim(-0.325 - 0.05 * (n - 0.35), n - 0.675 + 0.05 * (n - 0.35))  # matplotlib's 5% margins
     ax.set_yticks(ys, list(frame.index))
     ax.set_title(title)
