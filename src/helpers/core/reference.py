@@ -57,14 +57,15 @@ def english_name(name: str) -> str:
     return f"{base} City" if name.startswith(_CITY) else base
 
 
-_COMMUNE_KINDS = {"xã": "Commune", "phường": "Ward", "đặc khu": "Special Zone"}
-"""The English word of each division type of `vietnam-provinces` below a province."""
+_COMMUNE_KINDS = {"xa": "Commune", "phuong": "Ward", "dac khu": "Special Zone"}
+"""The English word of each division type of `vietnam-provinces` below a province (keyed by
+the type's ASCII fold: `xã` → `xa`); written into communes.csv, read from there."""
 
 
 def english_commune_name(name: str, division_type: str) -> str:
     """`Xã Kim Phú` → `Kim Phu Commune`, `Phường 2 Bảo Lộc` → `Ward 2 Bao Loc`: ASCII, the type
     word in English and after the name, as English writes it (before a number)."""
-    kind = _COMMUNE_KINDS.get(division_type)
+    kind = _COMMUNE_KINDS.get(fold(division_type))
     prefix = division_type.capitalize() + " "  # the type word the name starts with
     if kind is None or not name.startswith(prefix):
         return fold(name)
