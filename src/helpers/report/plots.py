@@ -123,6 +123,15 @@ def _month_axis(ax, positions: list[int], labels: list[str]) -> None:
     ax.xaxis.labelpad = 2.0 * rc["font.size"]  # below the month labels, not over them
 
 
+def _bars(starts: Sequence[float], widths: Sequence[float], ys: Sequence[float], half: float) -> list:
+    """Horizontal bars as rectangles for one collection (drawn as one; a bar patch each would
+    update the axes' limits once per bar, which the charts here set themselves)."""
+    return [
+        [(x, y - half), (x + w, y - half), (x + w, y + half), (x, y + half)]
+        for x, w, y in zip(starts, widths, ys, strict=True)
+    ]
+
+
 def legend_columns(entries: list[str], fontsize: float = 10, most: int = 4) -> int:
     """As many legend columns as fit the chart's width with the longest entry in each (about
     0.6 of the font size per character, plus the line sample and the gap)."""
@@ -211,8 +220,7 @@ def ranking_chart(
     names = list(data.index)[::-1]
     heights = data.to_numpy(dtype=float)[::-1]
     colors = [HIGHLIGHT if n == highlight else OTHERS for n in names]
-    # the bars as one collection: a bar patch each would update the limits once per bar
-    bars = [[(0, y - 0.35), (h, y - 0.35), (h, y + 0.35), (0, y + 0.35)] for y, h in enumerate(heights)]
+    bars = _bars([0.0] * len(heights), heights, range(len(heights)), 0.35)
     ax.add_collection(PolyCollection(bars, facecolors=colors, edgecolors="none"), autolim=False)
     # names and values as plain text, not tick labels: a tick is a dozen objects to draw
     at_left = blended_transform_factory(ax.transAxes, ax.transData)
@@ -235,8 +243,7 @@ def stacked_bars(
     frame: pd.DataFrame, labels: dict[str, str], title: str, xlabel: str, lang: str = "vi"
 ) -> Figure:
     """Horizontal stacked bars, one per row of `frame` (index: display names), first row at
-    the top; each part is one collection of bars (a patch per bar would update the axes'
-    limits once per bar)."""
+    the top; each part one collection of bars."""
     use_style()
     n = len(frame)
     fig, ax = plt.subplots(figsize=(WIDTH, 0.35 * n + 1.5))
@@ -245,11 +252,8 @@ def stacked_bars(
     left = [0.0] * n
     for (column, label), color in zip(labels.items(), colors, strict=False):
         widths = frame[column].astype(float).tolist()
-        bars = [
-            [(x, y - 0.325), (x + w, y - 0.325), (x + w, y + 0.325), (x, y + 0.325)]
-            for x, w, y in zip(left, widths, ys, strict=True)
-        ]
-        part = PolyCollection(bars, facecolors=color, edgecolors="none", label=label)
+        part = PolyCollection(_bars(left, widths, ys, 0.325), facecolors=color, edgecolors="none")
+        part.set_label(label)
         ax.add_collection(part, autolim=False)
         left = [x + w for x, w in zip(left, widths, strict=True)]
     top = max((x for x in left if math.isfinite(x)), default=0.0)  # a missing count draws no bar
