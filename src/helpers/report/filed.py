@@ -261,14 +261,22 @@ def _tasks(frame: pd.DataFrame) -> list[dict]:
 
 
 def wide_rows(table: pd.DataFrame) -> list[dict]:
-    """One dict per unit (code, name, values by indicator id), in the table's order."""
+    """One dict per unit (code, name, values by indicator id, the points its Decision 766
+    score covers), in the table's order."""
     wide = table.pivot(index="unit", columns="indicator", values="value")
     names = dict(zip(table["unit"], table["unit_name"], strict=True))
+    score = table[table["indicator"] == "score_766"]
+    points = dict(zip(score["unit"], score["denominator"], strict=True))
     order = list(dict.fromkeys(table["unit"]))
     columns = list(wide.columns)
     rows = dict(zip(wide.index, wide.to_numpy(dtype=object), strict=True))
     return [
-        {"code": u, "name": names[u], "values": {c: plain(v) for c, v in zip(columns, rows[u], strict=True)}}
+        {
+            "code": u,
+            "name": names[u],
+            "values": {c: plain(v) for c, v in zip(columns, rows[u], strict=True)},
+            "points": plain(points.get(u)),
+        }
         for u in order
     ]
 

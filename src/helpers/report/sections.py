@@ -129,6 +129,21 @@ def points_words(review: pd.DataFrame, lang: str) -> str:
     return text("score_covers_range", lang, least=points[0], most=points[-1])
 
 
+def column_qualifiers(review: pd.DataFrame, indicators: list[str], lang: str) -> list[str]:
+    """For a table of many units (one column per indicator): each column's qualifiers, as
+    sentences to show under it (`Điểm QĐ 766: tính trên 94/100 điểm.`)."""
+    names = reference.indicators()[f"short_{lang}"]
+    lines = []
+    for indicator in indicators:
+        rows = review[review["indicator"] == indicator]
+        found = {
+            qualifier(indicator, v, p, lang) for v, p in zip(rows["value"], rows["denominator"], strict=True)
+        }
+        if found := sorted(q for q in found if q):
+            lines.append(text("column_qualifier", lang, name=names[indicator], what="; ".join(found)))
+    return lines
+
+
 def with_qualifier(shown: str, indicator: str, value, points, lang: str) -> str:
     """A formatted figure with its qualifier beside it: `26,10 (tính trên 44/100 điểm)`."""
     what = qualifier(indicator, value, points, lang)

@@ -21,7 +21,8 @@ NOTICE_STYLE = (
 _CSS = """
 table.p06{border-collapse:collapse;font-size:0.92em;margin:6px 0 14px 0;max-width:100%;display:block;
 overflow-x:auto;table-layout:auto;width:max-content}
-table.p06 td{min-width:4.5em}
+table.p06 td{min-width:6.5em}
+table.p06 td[style*="right"]{min-width:0}
 table.p06 td:first-child{min-width:9em}
 #T_key_results td:last-child,#T_score_parts td:last-child{min-width:15em}
 .jp-OutputArea-output img,.jp-RenderedImage img{max-width:100%;height:auto}

@@ -18,7 +18,7 @@ from helpers.core.formatting import MISSING
 from helpers.core.text import text
 from helpers.data.storage import atomic_path
 from helpers.report.filed import fixed_time
-from helpers.report.sections import with_qualifier
+from helpers.report.sections import qualifier, with_qualifier
 
 HEADER_ROW = 4
 """Zero-based row of every table's header: title, description and symbols above it."""
@@ -27,8 +27,13 @@ NUMBER_FORMATS = {"count": "#,##0", "pct": "0.00", "score": "0.00", "int": "0", 
 """Display formats by kind of column: percentages (0-100, `%` in the header) and scores
 with two decimals, counts with thousands separators."""
 
-WIDTHS = {"text": 34, "long": 60, "code": 14, "label": 14, "id": 26}
-COVER_WIDTH = 80
+WIDTHS = {"text": 30, "long": 45, "code": 12, "label": 11, "id": 22}
+"""Column widths (characters) of text columns; `NUMBER_WIDTHS` those of number columns: as
+narrow as their figures allow (headers wrap), so that a table printed to the page's width
+keeps its type legible."""
+NUMBER_WIDTHS = {"int": 8}
+NUMBER_WIDTH = 11
+COVER_WIDTH = 64
 """Width of the cover's one column: its paragraphs wrap within a portrait A4 page."""
 PORTRAIT_WIDTH = 110
 """A table whose columns are wider than this (in characters) is printed landscape."""
@@ -105,7 +110,7 @@ def write_table(workbook, table: Table, fmt: Formats, lang: str, notes_pointer: 
     """A sheet with a title in A1, what it holds, the symbols, and the table below."""
     sheet = workbook.add_worksheet(table.sheet)
     rows = table.rows or [[text("none_found", lang)] + [None] * (len(table.columns) - 1)]
-    widths = [WIDTHS.get(c.kind, 16) for c in table.columns]
+    widths = [WIDTHS.get(c.kind, NUMBER_WIDTHS.get(c.kind, NUMBER_WIDTH)) for c in table.columns]
     sheet.write_string(0, 0, table.title, fmt.title)
     described = text("xlsx_describe", lang, rows=len(rows), columns=len(widths), header_row=HEADER_ROW + 1)
     sheet.write_string(1, 0, described if table.rows else text("xlsx_describe_empty", lang))
@@ -296,6 +301,9 @@ def wide_table(data: dict, units: list[dict], table: tuple[str, str, str], heads
     columns = [Column(text(heads[0], lang), "code"), Column(text(heads[1], lang))]
     for d in data["definitions"]:
         header = text(f"xlsx_header_unit_{d['unit']}", lang, name=d["short"])
+        found = {qualifier(d["id"], u["values"].get(d["id"]), u.get("points"), lang) for u in units}
+        if found := sorted(q for q in found if q):  # what its figures cover, beside them
+            header = text("figure_with_qualifier", lang, figure=header, what="; ".join(found))
         columns.append(Column(header, UNIT_KINDS[d["unit"]]))
     rows = [[u["code"], u["name"]] + [u["values"].get(d["id"]) for d in data["definitions"]] for u in units]
     return Table(*table, columns, rows)
