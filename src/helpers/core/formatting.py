@@ -93,17 +93,6 @@ def month_name(month: int, lang: str) -> str:
     return text("month_names", lang).split()[month - 1]
 
 
-def _kind(period: Period) -> str:
-    s, e = period.start, period.end
-    if s == e:
-        return "month"
-    if s.month == 1 and e.month == 12:
-        return "year" if s.year == e.year else "years"
-    if s.year == e.year and s.month % 3 == 1 and e.month == s.month + 2:
-        return "quarter"
-    return "range"
-
-
 def period_words(period: Period, lang: str, form: str = "label") -> str:
     """A period as each language writes it: `năm 2025`, `quý III/2025`, `tháng 03/2024`,
     `giai đoạn 2022 – 2023`, `từ tháng 02/2024 đến tháng 06/2024`; `2025`, `Q3 2025`,
@@ -113,7 +102,7 @@ def period_words(period: Period, lang: str, form: str = "label") -> str:
     s, e = period.start, period.end
     quarter = (s.month + 2) // 3
     return text(
-        f"period_{_kind(period)}_{form}",
+        f"period_{period.kind}_{form}",
         lang,
         month=s.month,
         year=s.year,
