@@ -1,4 +1,4 @@
-"""Text is text (DESIGN.md section 12): a value from data is shown as typed in every output,
+"""Text is text (docs/design.md section 12): a value from data is shown as typed in every output,
 never as a script, a link, a heading or a formula. Each writer is given the same hostile
 values: styled tables (pages and notebooks), Markdown (notebooks), the Word report and the
 Excel appendix. tests/test_browser.py loads a whole report built from them in Chromium."""
