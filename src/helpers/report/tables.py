@@ -186,7 +186,7 @@ def styled(
     if formats:
         styler = styler.format(formats, na_rep=MISSING)
     if numeric:
-        styler = styler.set_properties(subset=numeric, **{"text-align": "right !important"})
+        styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
     if one_line := [c for c in numeric if c not in wrapping]:
         styler = styler.set_properties(subset=one_line, **{"white-space": "nowrap"})
     return styler
