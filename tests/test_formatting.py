@@ -96,3 +96,18 @@ def test_what_a_reader_reads_beside_a_figure():
     assert qualifier("cccd_coverage_pct", 117.46, 1.0, "vi") == "vượt 100% vì tính cả hồ sơ cấp đổi, cấp lại"
     assert qualifier("cccd_coverage_pct", 98.0, 1.0, "vi") is None
     assert qualifier("dossiers_online_pct", 100.0, 1.0, "vi") is None
+
+
+def test_every_identifier_a_reader_meets_has_a_name_in_both_languages():
+    """Tables, their columns and the parts of the Decision 766 score appear in notes and
+    facts by their reader names (report_text.yml), never by their identifiers."""
+    from helpers.core.text import reader_name
+    from helpers.data.schema import TABLES
+    from helpers.engine.score import score_parts
+
+    kinds = [("table", t) for t in TABLES] + [("column", c) for t in TABLES.values() for c in t.names]
+    kinds += [("part", p["part"]) for p in score_parts()]
+    for lang in ("vi", "en"):
+        missing = [f"{kind}_{i}" for kind, i in kinds if reader_name(kind, i, lang) == i]
+        assert missing == [], f"no {lang} name in report_text.yml for {missing}"
+    assert reader_name("column", "synced", "vi") == "Đồng bộ lên Cổng DVCQG"

@@ -45,7 +45,7 @@ the Decision 766 score; `report_text.yml` names each as `<kind>_<identifier>`.""
 
 def reader_name(kind: str, identifier: str, lang: str = "vi") -> str:
     """The reader's name of a table, column or score part (`synced` → `Đồng bộ lên Cổng
-    DVCQG`); an identifier without one is shown as it is (tests/test_text.py checks that
+    DVCQG`); an identifier without one is shown as it is (tests/test_formatting.py checks that
     every table, column and part of the schema and catalog has one)."""
     if kind not in READER_NAMES:
         raise ValueError(f"unknown kind of identifier {kind!r}")
