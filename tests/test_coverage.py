@@ -39,7 +39,7 @@ def test_a_partly_covered_quarter_sums_its_months_and_says_so(data_dir, capsys):
     # identification's last row is May 2024: the stock is read there, and says so
     issued = next(r for r in rows if r["indicator"] == "cccd_issued_total")
     assert issued["value"] == 90 + 25 + 7 + 40 + 0 and issued["as_of"] == "2024-05"
-    assert "as of 05/2024" in issued["note"]
+    assert "as of May 2024" in issued["note"]
 
 
 def test_a_flow_against_a_baseline_of_another_length_is_compared_per_month(data_dir):
@@ -75,11 +75,16 @@ def test_an_export_without_an_optional_column_is_not_measured(tmp_path):
     build_mart(tmp_path)
     r = review("79", "2024-Q1", "2023-Q1", data_dir=tmp_path, lang="en").set_index("indicator")
     assert math.isnan(r.at["dossiers_online_pct", "value"])
-    assert r.at["dossiers_online_pct", "note"] == "not measured: the export has no channel column"
+    assert (
+        r.at["dossiers_online_pct", "note"] == "not measured: the export has no “Submission channel” column"
+    )
     assert r.at["dossiers_received", "value"] == 6 and r.at["dossiers_synced_pct", "value"] == pytest.approx(
         100 * 5 / 6
     )
-    assert "dossiers_online (dossiers_online_pct)" in r.at["score_766", "note"]
+    assert r.at["score_766", "note"].endswith(
+        "not measured: Procedures updated on time, Complete published content, Procedures published on time, "
+        "Procedures offered online, Dossiers submitted online"
+    )
 
 
 def test_an_export_without_finished_dates_is_not_measured_on_time(tmp_path):
@@ -90,7 +95,7 @@ def test_an_export_without_finished_dates_is_not_measured_on_time(tmp_path):
     build_mart(tmp_path)
     r = review("79", "2024-Q1", data_dir=tmp_path, lang="en").set_index("indicator")
     assert math.isnan(r.at["dossiers_on_time_pct", "value"])
-    assert r.at["dossiers_on_time_pct", "note"] == "not measured: the export has no finished_on column"
+    assert r.at["dossiers_on_time_pct", "note"] == "not measured: the export has no “Date settled” column"
 
 
 @pytest.mark.parametrize("where", ["processed", "mart"])

@@ -36,7 +36,7 @@ INDICATOR_HEADS = [
     "Giá trị",
     "Mục tiêu",
     "Đánh giá",
-    "Kỳ gốc (2021)",
+    "Kỳ gốc (năm 2021)",
     "Thay đổi",
     "Xếp hạng",
 ]
@@ -236,21 +236,3 @@ def test_the_unit_as_the_letterhead_names_it(unit, lang, title, issuer, place):
 
     described = filed.describe_unit(parse_unit(unit), lang)
     assert (described["title"], described["issuer_parent"], described["place"]) == (title, issuer, place)
-
-
-@pytest.mark.parametrize(
-    ("period", "lang", "phrase"),
-    [
-        ("2024", "vi", "năm 2024"),
-        ("2024-Q4", "vi", "quý IV/2024"),
-        ("2024-03", "vi", "tháng 03/2024"),
-        ("2022..2023", "vi", "giai đoạn 2022 – 2023"),
-        ("2024-02..2024-06", "vi", "từ tháng 02/2024 đến tháng 06/2024"),
-        ("2024-Q4", "en", "in Q4 2024"),
-        ("2024-03", "en", "in March 2024"),
-    ],
-)
-def test_the_period_as_a_review_names_it(period, lang, phrase):
-    from helpers.core.periods import parse_period
-
-    assert filed.period_phrase(parse_period(period), lang) == phrase

@@ -26,18 +26,19 @@ def test_shortcomings_and_next_tasks_are_written_from_the_figures(data_dir, comm
     unit = review("79", "2024-Q1", "2023-Q1", data_dir=data_dir, lang="en")
     lag = findings.lagging_communes(communes, n=1, indicators=["dossiers_on_time_pct"])
     lines = findings.shortcomings(unit, lag, "en")
-    # published 83.3% against a 100% target; on time 66.7% against 95%
+    # published 5 of 6 (83.33%) against a 100% target; on time 2 of 3 (66.67%) against 95%: figures
+    # with two decimals, targets as set, gaps in percentage points written out in a sentence
     assert (
-        "Procedures published on the National Public Service Portal: 83.3%, short of the "
-        "100.0% target (a gap of 16.67 pp)."
+        "Procedures published on the National Public Service Portal: 83.33%, short of the "
+        "100% target (a gap of 16.67 percentage points)."
     ) in lines
-    assert any(line.startswith("Dossiers settled on time: 66.7%, short of the 95.0%") for line in lines)
-    # on time fell from 100% (2023-Q1: d11 and d12 on time) to 66.7%
-    assert "Dossiers settled on time fell against the baseline: 100.0% → 66.7%." in lines
+    assert any(line.startswith("Dossiers settled on time: 66.67%, short of the 95%") for line in lines)
+    # on time fell from 100% (2023-Q1: d11 and d12 on time) to 66.67%
+    assert "Dossiers settled on time fell against the baseline: 100.00% → 66.67%." in lines
     assert lines[-1].startswith("Communes lowest on “Dossiers settled on time”:")
     tasks = findings.next_tasks(unit, lag, parse_period("2024-Q1"), "en", ["Công an tỉnh"])
     on_time = [t for t in tasks if t.startswith("Raise “Dossiers settled on time”")]
-    assert on_time and "from 66.7% to 95.0% in 2024-Q2, starting with" in on_time[0]
+    assert on_time and "from 66.67% to 95% in Q2 2024, starting with" in on_time[0]
     assert tasks[-1] == "Complete the 2 overdue tasks (lead units: Công an tỉnh)."
 
 
@@ -57,7 +58,19 @@ def test_vietnamese_wording():
         ]
     )
     lines = findings.shortcomings(unit, unit.head(0), "vi")
-    assert lines == ["Tỷ lệ hồ sơ nộp trực tuyến đạt 48,9%, chưa đạt mục tiêu 50,0% (còn thiếu 1,15 điểm %)."]
+    assert lines == [
+        "Tỷ lệ hồ sơ nộp trực tuyến đạt 48,85%, chưa đạt mục tiêu 50% (còn thiếu 1,15 điểm phần trăm)."
+    ]
+    # a name in the middle of a sentence is in sentence case; an abbreviation keeps its capitals
+    lagging = pd.DataFrame(
+        [{"indicator": "dossiers_online_pct", "name": "Tỷ lệ hồ sơ nộp trực tuyến", "unit": "1",
+          "unit_name": "Xã A", "value": 20.0, "unit_of_measure": "pct"}]
+    )  # fmt: skip
+    tasks = findings.next_tasks(unit, lagging, parse_period("2025"), "vi")
+    assert tasks == [
+        "Nâng tỷ lệ hồ sơ nộp trực tuyến từ 48,85% lên 50% trong năm 2026, tập trung vào Xã A (20,00%)."
+    ]
+    assert findings.in_sentence("TTHC có DVCTT", "vi") == "TTHC có DVCTT"
 
 
 def test_commendations_best_and_most_improved(communes):
@@ -66,8 +79,8 @@ def test_commendations_best_and_most_improved(communes):
     # best online: Phường… of C74 (66.7%); most improved: C74 again (0% in 2023-Q1 → 66.7%)
     names = communes.drop_duplicates("unit").set_index("unit")["unit_name"]
     assert rows == [
-        [names[C74], "Best on “Dossiers submitted online” (66.7%)"],
-        [names[C74], "Largest improvement on “Dossiers submitted online” (+66.67 pp)"],
+        [names[C74], "Best on “Dossiers submitted online” (66.67%)"],
+        [names[C74], "Largest improvement on “Dossiers submitted online” (+66.67 percentage points)"],
     ]
 
 

@@ -389,7 +389,7 @@ def test_score_766_by_hand(data_dir):
     # 100 (11), e-result 100 (11), satisfied 100 (18); no procedures or fees: not measured
     assert q.at["score_766", "value"] == approx(72.0)
     assert q.at["score_766", "denominator"] == 72
-    assert "not measured: updated_on_time, full_content" in q.at["score_766", "note"]
+    assert "not measured: Procedures updated on time, Complete published content" in q.at["score_766", "note"]
     h = _values(data_dir, "79")
     expected = (
         6 * 5 / 6
@@ -434,7 +434,7 @@ def test_missing_table_is_named(tmp_path):
     r = _values(tmp_path, "79")
     assert r.at["dossiers_received", "value"] == 6
     assert math.isnan(r.at["cccd_issued_total", "value"])
-    assert r.at["cccd_issued_total", "note"] == "missing table: identification"
+    assert r.at["cccd_issued_total", "note"] == "no data on ID cards and e-ID"
 
 
 def test_cli_json_contract(data_dir, capsys):

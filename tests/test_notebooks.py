@@ -90,7 +90,7 @@ def test_national_overview_across_july_2025(small_sample, tmp_path):
         assert values[f"44|{indicator}"] == pytest.approx(expected[indicator], rel=1e-6)
     html = render_html(nb, "national")
     assert "Before and after the reorganisation of 1 July 2025" in html
-    assert "Former province (2025-Q2)" in html  # April to June, before the change
+    assert "Former province (Q2 2025)" in html  # April to June, before the change
 
 
 def test_getting_started_runs_and_the_hand_count_matches(small_sample, tmp_path):

@@ -1,5 +1,7 @@
 """Report parameters, heading facts, the synthetic-data notice and styled tables."""
 
+from datetime import date
+
 import pandas as pd
 import pytest
 
@@ -45,7 +47,8 @@ def test_heading_names_unit_period_boundaries_and_sources(data_dir):
     facts = heading.facts(p).set_index("Item")["Detail"]
     assert "Binh Duong (74), Ba Ria - Vung Tau (77), Ho Chi Minh City (79)" in facts["Boundaries"]
     # rows up to the end of the period only: all but d5 (April 2024), d13 and d14 (2025)
-    assert "dossiers: 11 rows, 02/2023 – 03/2024" in facts["Data sources"]
+    assert "Data on administrative dossiers: 11 rows, February 2023 to March 2024" in facts["Data sources"]
+    assert (facts["Period"], facts["Baseline"]) == ("Q1 2024", "Q1 2023")  # in words, not the syntax
     assert heading.synthetic_notice(p.data_dir, "en") is None  # the fixture is not the sample
 
 
@@ -56,7 +59,8 @@ def test_coverage_is_stated_where_the_data_covers_part_of_the_period(data_dir):
     indicators = review("79", "2024-Q1", "2023-Q1", data_dir=data_dir, lang="en")
     # services: only March 2024 in the fixture; dossiers: every month of the quarter
     line = heading.coverage_line(indicators, "en")
-    assert "services: 1 of 3 months" in line and "dossiers" not in line
+    assert "data on health, social security and specialised records: 1 of 3 months" in line
+    assert "dossiers" not in line
     assert heading.facts(p, indicators).set_index("Item")["Detail"]["Data of the period"] == line
 
 
@@ -71,5 +75,35 @@ def test_text_and_styled_tables():
     assert text("subtitle", "en", period="2024", baseline="2021") == "Period: 2024 · Baseline: 2021"
     frame = pd.DataFrame({"A": ["<b>x</b>"], "B": [1234.5]})
     html = tables.styled(frame, "t", formats=tables.number_formats({"B": "pct"}, "vi")).to_html()
-    assert "1.234,5%" in html and 'id="T_t"' in html and 'class="p06"' in html
+    assert "1.234,50%" in html and 'id="T_t"' in html and 'class="p06"' in html
     assert tables.styled(frame, "t").to_html() == tables.styled(frame, "t").to_html()  # same bytes
+
+
+def test_a_baseline_the_data_does_not_reach_is_said_with_the_earliest_it_covers(data_dir):
+    # the fixture's first rows are of January 2023 (tasks): 2021 is out of reach, 2023 is not
+    p = check_parameters("2024-Q1", "en", str(data_dir), unit="79", baseline="2021")
+    facts = heading.facts(p).set_index("Item")["Detail"]
+    assert facts["Baseline"] == (
+        "The data does not reach the baseline (2021): it starts in January 2023, so baseline values "
+        "and changes are left empty. The earliest baseline the data covers: 2023."
+    )
+    assert (
+        heading.baseline_gap(check_parameters("2024-Q1", "en", str(data_dir), unit="79", baseline="2023"))
+        is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "period", "expected"),
+    [
+        (date(2024, 1, 1), "2025", "2024"),  # a whole year before the period
+        (date(2024, 3, 1), "2025", "2024-03..2024-12"),  # the months before the period
+        (date(2025, 2, 1), "2025", None),  # no month before the period
+        (date(2022, 6, 1), "2024-Q1", "2023"),
+    ],
+)
+def test_the_earliest_baseline_the_data_covers(first, period, expected):
+    from helpers.core.periods import parse_period
+
+    found = heading.earliest_baseline(first, parse_period(period))
+    assert (str(found) if found else None) == expected

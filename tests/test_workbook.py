@@ -155,3 +155,31 @@ def test_an_empty_table_still_has_one_row_saying_so(seed, tmp_path):
     wb = openpyxl.load_workbook(write_xlsx(data, tmp_path / "empty.xlsx"))
     _, rows = _table(wb[_sheet("lagging")], "lagging")
     assert rows[0][0] == text("none_found", "vi") and len(rows) == 1
+
+
+def test_sheets_print_on_the_page_with_their_header_row(seed):
+    """Printed, a table's columns fit the page's width and its header row repeats on every
+    page; on screen the header row stays in view; the cover is one portrait column."""
+    from helpers.report.workbook import COVER_WIDTH, HEADER_ROW
+
+    wb = openpyxl.load_workbook(seed[2])
+    cover = wb[_sheet("cover")]
+    assert cover.page_setup.orientation == "portrait" and cover.sheet_properties.pageSetUpPr.fitToPage
+    assert cover.column_dimensions["A"].width <= COVER_WIDTH + 1 < 70  # within A4's width in any suite
+    for ws in wb.worksheets[1:]:
+        assert ws.freeze_panes == f"A{HEADER_ROW + 2}", ws.title
+        assert ws.print_title_rows == f"${HEADER_ROW + 1}:${HEADER_ROW + 1}", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.page_setup.fitToWidth in (None, 1), ws.title  # one page wide (1 is the default)
+        assert ws.page_setup.fitToHeight == 0, ws.title  # as many pages down as it takes
+        assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
+
+
+def test_figures_carry_what_they_cover_beside_them(seed):
+    wb = openpyxl.load_workbook(seed[2])
+    _, rows = _table(wb[_sheet("indicators")], "indicators")
+    names = {r[0]: r[1] for r in rows}
+    covered = seed[0]["score"]["covered"]
+    assert names["score_766"].endswith(f"(tính trên {covered}/100 điểm)")
+    assert names["cccd_coverage_pct"].endswith("(vượt 100% vì tính cả hồ sơ cấp đổi, cấp lại)")
+    assert wb[_sheet("score")]["A1"].value.endswith(f"(tính trên {covered}/100 điểm)")

@@ -11,11 +11,10 @@ from pathlib import Path
 
 from helpers.batch.plan import COMMUNES, NATIONAL
 from helpers.core import reference
-from helpers.core.formatting import format_value
 from helpers.core.text import text
 from helpers.core.units import names, parse_unit
 from helpers.data import storage
-from helpers.report.sections import KEY_FIGURES
+from helpers.report.sections import KEY_FIGURES, key_figure
 from helpers.report.style import page_css
 
 STATE_FILE = "build.json"
@@ -58,9 +57,8 @@ def _row(name: str, entry: dict, lang: str, extra: str = "") -> str:
             f'<tr><td>{html.escape(label)}</td><td class="p06-bad">{text("index_failed", lang)}</td>'
             f'<td colspan="{len(KEY_FIGURES) + 1}">{error}</td></tr>'
         )
-    cat = reference.indicators()
     values = entry.get("values") or {}
-    figures = [format_value(values.get(k), cat.at[k, "unit"], lang) for k in KEY_FIGURES]
+    figures = [key_figure(values, k, lang) for k in KEY_FIGURES]
     cells = [
         f'<td><a href="{html.escape(name)}.html">{html.escape(label)}</a></td>',
         f'<td class="p06-ok">{text("index_built", lang)}</td>',

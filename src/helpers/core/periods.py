@@ -68,6 +68,19 @@ class Period:
         first = month_index(self.end) + 1
         return from_months(month_from_index(first), month_from_index(first + n - 1))
 
+    @property
+    def kind(self) -> str:
+        """`month`, `quarter`, `year`, `years` (whole years) or `range` (any other months):
+        what the shortest syntax (`from_months`) and a reader's words are chosen by."""
+        s, e = self.start, self.end
+        if s == e:
+            return "month"
+        if s.month == 1 and e.month == 12:
+            return "year" if s.year == e.year else "years"
+        if s.year == e.year and s.month % 3 == 1 and e.month == s.month + 2:
+            return "quarter"
+        return "range"
+
     def __str__(self) -> str:
         return self.label
 
@@ -111,15 +124,14 @@ def parse_period(text: str) -> Period:
 def from_months(start: date, end: date) -> Period:
     """The period from month `start` to month `end`, labelled in the shortest syntax."""
     s, e = date(start.year, start.month, 1), date(end.year, end.month, 1)
-    if s.month == 1 and e.month == 12:
-        label = f"{s.year}" if s.year == e.year else f"{s.year}..{e.year}"
-    elif s == e:
-        label = f"{s:%Y-%m}"
-    elif s.year == e.year and s.month % 3 == 1 and e.month == s.month + 2:
-        label = f"{s.year}-Q{(s.month + 2) // 3}"
-    else:
-        label = f"{s:%Y-%m}..{e:%Y-%m}"
-    return Period(s, e, label)
+    labels = {
+        "month": f"{s:%Y-%m}",
+        "quarter": f"{s.year}-Q{(s.month + 2) // 3}",
+        "year": f"{s.year}",
+        "years": f"{s.year}..{e.year}",
+        "range": f"{s:%Y-%m}..{e:%Y-%m}",
+    }
+    return Period(s, e, labels[Period(s, e, "").kind])
 
 
 def resolve_baseline(text: str | None, period: Period) -> Period:

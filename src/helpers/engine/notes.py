@@ -4,10 +4,12 @@ what the Decision 766 score covers. Every sentence comes from report_text.yml.""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
-from helpers.core.formatting import format_number
-from helpers.core.text import text
+from helpers.core.formatting import format_number, in_sentence, month_words, months_words
+from helpers.core.text import reader_name, text
 from helpers.engine.mart import BLOCKS_BY_NAME
 from helpers.engine.score import unmeasured_parts
 
@@ -26,13 +28,25 @@ class Notes:
     def t(self, key: str, **values) -> str:
         return text(key, self.lang, **values)
 
+    def name(self, kind: str, identifier: str) -> str:
+        """A table, column or score part as the reader knows it."""
+        return reader_name(kind, identifier, self.lang)
+
+    def span(self, block: str) -> str:
+        """The months a table's data covers, in the reader's words."""
+        first, last = self.covers.get(block) or [None, None]
+        if not first:
+            return "–"
+        return months_words(date.fromisoformat(f"{first}-01"), date.fromisoformat(f"{last}-01"), self.lang)
+
     def for_rows(self, out: pd.DataFrame) -> list[str | None]:
         unmeasured = self._unmeasured(out)
         notes = []
         for row in out.itertuples():
             if row.indicator == "score_766":
                 pts = 0 if pd.isna(row.denominator) else int(row.denominator)
-                parts = [self.t("note_score", points=pts, parts=", ".join(unmeasured[row.unit_code]))]
+                names = [in_sentence(self.name("part", p), self.lang) for p in unmeasured[row.unit_code]]
+                parts = [self.t("note_score", points=pts, parts=", ".join(names))]
             else:
                 parts = self._indicator(row)
             notes.append("; ".join(parts) or None)
@@ -51,25 +65,24 @@ class Notes:
     def _indicator(self, row) -> list[str]:
         s = self.specs[row.indicator]
         if s.block in self.missing:
-            return [self.t("note_missing_table", table=s.block)]
+            return [self.t("note_missing_table", table=self.name("table", s.block))]
         if self.level == "commune" and not BLOCKS_BY_NAME[s.block].has_commune:
             return [self.t("note_no_commune")]
         if row.absent:
-            return [self.t("note_not_measured", column=row.absent)]
+            return [self.t("note_not_measured", column=self.name("column", row.absent))]
         if s.window == "period" and row.months_covered == 0 or s.window != "period" and pd.isna(row.as_of):
-            span = self.covers.get(s.block) or ["–", "–"]
-            return [self.t("note_no_data", table=s.block, first=span[0], last=span[1])]
+            return [self.t("note_no_data", table=self.name("table", s.block), months=self.span(s.block))]
         out = [self.t("note_zero_denominator")] if pd.isna(row.value) else []
         if s.window == "period" and row.months_covered < row.months:
             out.append(self.t("note_partial", covered=row.months_covered, months=row.months))
         if s.window != "period" and row.as_of is not None and row.as_of < self.period_end:
-            out.append(self.t("note_as_of", month=f"{row.as_of:%m/%Y}"))
+            out.append(self.t("note_as_of", month=month_words(row.as_of, self.lang)))
         if row.partly:
             column, known, base = row.partly.split(":")
             out.append(
                 self.t(
                     "note_partly_measured",
-                    column=column,
+                    column=self.name("column", column),
                     known=format_number(int(known), self.lang),
                     base=format_number(int(base), self.lang),
                 )

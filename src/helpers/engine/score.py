@@ -69,15 +69,11 @@ def score_766(long: pd.DataFrame) -> pd.DataFrame:
 
 
 def unmeasured_parts(values: pd.Series | dict) -> list[str]:
-    """The parts of the index a unit's values leave out: those no data can measure, then
-    those whose indicator has no value (named with it)."""
+    """The parts of the index a unit's values leave out (their ids): those no data can
+    measure, then those whose indicator has no value."""
     parts = score_parts()
     out = [p["part"] for p in parts if not p["measured"]]
-    return out + [
-        f"{p['part']} ({p['indicator']})"
-        for p in parts
-        if p["measured"] and pd.isna(values.get(p["indicator"], np.nan))
-    ]
+    return out + [p["part"] for p in parts if p["measured"] and pd.isna(values.get(p["indicator"], np.nan))]
 
 
 def parts_of_score(table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:

@@ -26,8 +26,12 @@ def _months(start: date, end: date) -> list[date]:
     return [month_from_index(i) for i in range(month_index(start), month_index(end) + 1)]
 
 
-def monthly(unit: Unit, start: date, end: date, indicators: list[str], data_dir: Path | str) -> pd.DataFrame:
-    """Indicator values per month from `start` to `end`; one column per indicator.
+def monthly(
+    unit: Unit, start: date, end: date, indicators: list[str], data_dir: Path | str, part: str = "value"
+) -> pd.DataFrame:
+    """Indicator values per month from `start` to `end`; one column per indicator. With
+    `part="denominator"`, each month's denominator instead (how many dossiers a monthly
+    rate is computed over; missing for a count).
 
     Months the data does not cover (no rows in the block for the unit) show as missing.
     """
@@ -46,9 +50,11 @@ def monthly(unit: Unit, start: date, end: date, indicators: list[str], data_dir:
             rows = rows.reindex(_months(min(rows.index), end), fill_value=0)
         for s in mine:
             num = monthly_window(rows[s.numerator[0]], s.numerator[1])
-            value = (
-                ratio(num, monthly_window(rows[s.denominator[0]], s.denominator[1])) if s.denominator else num
-            )
+            den = monthly_window(rows[s.denominator[0]], s.denominator[1]) if s.denominator else None
+            if part == "denominator":
+                value = den.astype(float) if den is not None else num * float("nan")
+            else:
+                value = ratio(num, den) if den is not None else num
             out[s.id] = value.reindex(out.index).where(out.index.isin(covered))
     return out[[i for i in indicators if i in out]]
 

@@ -3,13 +3,14 @@ styled tables, charts and lists. Text comes from report_text.yml in the report's
 
 Headings are Markdown outputs (`## 2. ...`), so JupyterLab's table of contents and the
 rendered page's outline both list the sections, in the reader's language. Styles are
-inline or in the tables' own <style>, so stored outputs read well before a notebook is
-trusted.
+inline, so stored outputs read well before a notebook is trusted (JupyterLab drops <style>
+elements from untrusted outputs). Every piece of text shown here passes through
+`as_markdown` or `as_html`: a value from data is shown as typed, never as markup.
 """
 
 from __future__ import annotations
 
-from helpers.core.text import text
+from helpers.core.text import as_html, as_markdown, text
 from helpers.report import heading as head
 from helpers.report.params import Params
 from helpers.report.style import CHART_FORMAT, NOTICE_STYLE, page_css
@@ -35,11 +36,16 @@ def html(source: str) -> None:
 
 def section(key: str, params: Params) -> None:
     """A section heading from the report text (`## 1. Key results at a glance`)."""
-    markdown(f"## {text(key, params.lang)}")
+    markdown(f"## {as_markdown(text(key, params.lang))}")
 
 
 def subheading(key: str, params: Params) -> None:
-    markdown(f"### {text(key, params.lang)}")
+    markdown(f"### {as_markdown(text(key, params.lang))}")
+
+
+def sentence(words: str) -> None:
+    """A sentence under a chart or instead of one, in italics."""
+    markdown(f"*{as_markdown(words)}*")
 
 
 def title(params: Params, key: str = "title_province", facts=None) -> None:
@@ -47,16 +53,27 @@ def title(params: Params, key: str = "title_province", facts=None) -> None:
     on synthetic data, the subtitle and the facts of the review."""
     from helpers.report.tables import styled
 
-    markdown(f"# {head.title(params, key)}")
+    markdown(f"# {as_markdown(head.title(params, key))}")
     notice = head.synthetic_notice(params.data_dir, params.lang)
-    html(page_css() + (f'<div class="p06-banner" style="{NOTICE_STYLE}">{notice}</div>' if notice else ""))
-    markdown(f"*{head.subtitle(params)}*")
+    banner = f'<div class="p06-banner" style="{NOTICE_STYLE}">{as_html(notice)}</div>' if notice else ""
+    html(page_css() + banner)
+    sentence(head.subtitle(params))
     if facts is not None:
         _display(styled(facts, "facts", numeric=[]))
 
 
-def figure(fig) -> None:
-    """A chart, with its title as alternative text; the figure is freed."""
+def figure(chart) -> None:
+    """A chart (a `charts.Chart` or a matplotlib figure), with its title as alternative
+    text, and under it the sentence naming what it leaves out; a chart with nothing to draw
+    is that sentence alone. The figure is freed."""
+    fig, note = (chart.figure, chart.note) if hasattr(chart, "note") else (chart, None)
+    if fig is not None:
+        _image(fig)
+    if note:
+        sentence(note)
+
+
+def _image(fig) -> None:
     import base64
     import os
 
@@ -84,19 +101,25 @@ def _svg_keeping(fig) -> str:
 
 
 def bullets(items: list[str], params: Params) -> None:
-    """Sentences as a Markdown list, or "none" when there are none."""
+    """Sentences as a Markdown list (each shown as typed: the names of lead units and
+    communes in them are data), or "none" when there are none."""
     if not items:
-        markdown(text("none_found", params.lang))
+        none(params)
     else:
-        markdown("\n".join(f"- {item}" for item in items))
+        markdown("\n".join(f"- {as_markdown(item)}" for item in items))
 
 
 def note(key: str, params: Params, **values) -> None:
-    markdown(f"*{text(key, params.lang, **values)}*")
+    sentence(text(key, params.lang, **values))
 
 
-def none(params: Params) -> None:
-    markdown(text("none_found", params.lang))
+def none(params: Params, why: str | None = None) -> None:
+    """ "None." — or, where the data lacks what the section needs, why (`why`, the review's
+    note: "chưa có dữ liệu nhiệm vụ Đề án 06")."""
+    if why:
+        sentence(text("section_no_data", params.lang, why=why))
+    else:
+        markdown(as_markdown(text("none_found", params.lang)))
 
 
 def table(styler) -> None:

@@ -16,16 +16,17 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from helpers.core.formatting import MISSING, format_change, format_number
+from helpers.core.formatting import MISSING, format_change, format_number, format_target, format_value
 from helpers.core.paths import REFERENCE_DIR
 from helpers.core.text import text
 from helpers.data.storage import atomic_path
-from helpers.report.filed import figure, fixed_time
+from helpers.report.filed import fixed_time
+from helpers.report.sections import with_qualifier
 
 TEMPLATES = REFERENCE_DIR / "templates"
 NBSP = "\u00a0"
 CHART_WIDTH_MM = 150.0
-CHART_HEIGHT_MM = 105.0
+CHART_HEIGHT_MM = 190.0
 """Largest size of a chart on the page: the text is 165 mm wide; a tall chart is scaled
 down so that it and its caption fit on a page with some text."""
 
@@ -51,8 +52,7 @@ def _change(row: dict, lang: str) -> str:
         return format_change(row["change_pp"], "pct", lang).replace(" %", NBSP + "%")
     if row["value"] is None or row["baseline_value"] is None:
         return MISSING
-    diff = row["value"] - row["baseline_value"]
-    return ("+" if diff > 0 else "") + figure(diff, unit, lang, table=True)
+    return format_change(row["value"] - row["baseline_value"], unit, lang)
 
 
 def indicator_rows(data: dict) -> list[dict]:
@@ -62,10 +62,12 @@ def indicator_rows(data: dict) -> list[dict]:
         {
             "no": i,
             "name": r["name"],
-            "value": figure(r["value"], r["unit"], lang, table=True),
-            "target": figure(r["target"], r["unit"], lang),
+            "value": with_qualifier(
+                format_value(r["value"], r["unit"], lang), r["id"], r["value"], r["denominator"], lang
+            ),
+            "target": format_target(r["target"], r["unit"], lang),
             "status": text(f"status_{r['status']}", lang),
-            "baseline": figure(r["baseline_value"], r["unit"], lang, table=True),
+            "baseline": format_value(r["baseline_value"], r["unit"], lang),
             "change": _change(r, lang),
             "rank": _rank(r["rank"], r["of"]),
         }
@@ -87,9 +89,11 @@ def score_rows(data: dict) -> list[dict]:
                 "group": "" if part["group"] in seen else part["group"],
                 "part": part["part"],
                 "points": format_number(part["points"], lang),
-                "threshold": "" if part["threshold"] is None else figure(part["threshold"], "pct", lang),
-                "value": figure(part["value"], "pct", lang, table=True),
-                "score": figure(part["score"], "score", lang, table=True),
+                "threshold": ""
+                if part["threshold"] is None
+                else format_target(part["threshold"], "pct", lang),
+                "value": format_value(part["value"], "pct", lang),
+                "score": format_value(part["score"], "score", lang),
             }
         )
         seen.add(part["group"])
@@ -100,7 +104,7 @@ def score_total(data: dict) -> dict:
     score = data["score"]
     return {
         "points": format_number(score["points"], data["lang"]),
-        "score": figure(score["value"], "score", data["lang"], table=True),
+        "score": format_value(score["value"], "score", data["lang"]),
     }
 
 
@@ -111,7 +115,7 @@ def lagging_rows(data: dict) -> list[dict]:
             "no": i,
             "name": r["name"],
             "commune": r["commune"],
-            "value": figure(r["value"], r["unit"], lang, table=True),
+            "value": format_value(r["value"], r["unit"], lang),
             "rank": _rank(r["rank"], r["of"]),
         }
         for i, r in enumerate(data["lagging"], start=1)

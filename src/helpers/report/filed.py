@@ -11,31 +11,32 @@ templates in data/reference/document_text.yml, as the review's findings are.
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import datetime
 
 import pandas as pd
 
 from helpers.core import reference
-from helpers.core.formatting import format_number
-from helpers.core.periods import Period
+from helpers.core.formatting import (
+    DECIMALS,
+    date_words,
+    format_target,
+    format_value,
+    in_sentence,
+    period_words,
+)
+from helpers.core.periods import DEFAULT_BASELINE, Period, parse_period
 from helpers.core.text import text
 from helpers.core.units import Unit, name
 from helpers.data import storage
 from helpers.engine.tasks import overdue_leads
-from helpers.report import findings, heading, sections
+from helpers.report import findings, heading, provenance, sections
 from helpers.report.params import Params
-
-# Project 06 starts with Decision 06 of the Prime Minister of 6 January 2022: a baseline
-# that ends before it is "before the project" in the review's sentences.
-PROJECT_START = date(2022, 1, 1)
 
 INDICATOR_FIELDS = [
     "value", "numerator", "denominator", "target", "status", "baseline_value", "change_pp", "change_rel_pct",
     "comparison", "change_per_month", "rank", "of", "months", "months_covered", "as_of", "note",
 ]  # fmt: skip
 """Columns of the review table each indicator row of the documents carries."""
-
-ROMAN = ("I", "II", "III", "IV")
 
 
 def plain(value):
@@ -108,46 +109,18 @@ def describe_unit(unit: Unit, lang: str) -> dict:
     }
 
 
-def _month_name(month: int, lang: str) -> str:
-    return text("doc_month_names", lang).split()[month - 1]
-
-
-def period_phrase(period: Period, lang: str) -> str:
-    """The period as a review names it: `năm 2023`, `quý IV/2023`, `giai đoạn 2022 – 2023`."""
-    s, e = period.start, period.end
-    if s == e:
-        return text(
-            "doc_period_month", lang, month=s.month, year=s.year, month_name=_month_name(s.month, lang)
-        )
-    if s.month == 1 and e.month == 12:
-        if s.year == e.year:
-            return text("doc_period_year", lang, year=s.year)
-        return text("doc_period_years", lang, first=s.year, last=e.year)
-    if s.year == e.year and s.month % 3 == 1 and e.month == s.month + 2:
-        quarter = (s.month + 2) // 3
-        return text("doc_period_quarter", lang, quarter=quarter, roman=ROMAN[quarter - 1], year=s.year)
-    return text(
-        "doc_period_range",
-        lang,
-        start_month=s.month,
-        start_year=s.year,
-        end_month=e.month,
-        end_year=e.year,
-        start_name=_month_name(s.month, lang),
-        end_name=_month_name(e.month, lang),
-    )
-
-
 def describe_period(period: Period | None, lang: str) -> dict | None:
-    """A period's label, first and last day, length and phrase."""
+    """A period as the documents name it (`label`: `năm 2025`; `phrase`: after a noun,
+    `in 2025`), its syntax (`2025`), first and last day and length."""
     if period is None:
         return None
     return {
-        "label": str(period),
+        "label": period_words(period, lang),
+        "phrase": period_words(period, lang, "phrase"),
+        "syntax": str(period),
         "start": period.start.isoformat(),
         "end": period.end_day.isoformat(),
         "months": period.n_months,
-        "phrase": period_phrase(period, lang),
     }
 
 
@@ -158,49 +131,26 @@ def fixed_time(data: dict) -> datetime:
 
 
 def against(baseline: Period | None, lang: str) -> str:
-    """What a change is measured against: before the project, or the baseline period."""
+    """What a change is measured against: before the project (a baseline that ends by the
+    end of the default one, the year before Decision 06), or the baseline period."""
     if baseline is None:
         return ""
-    key = "doc_against_before" if baseline.end < PROJECT_START else "doc_against_baseline"
-    return text(key, lang, baseline=str(baseline), baseline_phrase=period_phrase(baseline, lang))
+    before = baseline.end <= parse_period(DEFAULT_BASELINE).end
+    key = "doc_against_before" if before else "doc_against_baseline"
+    return text(key, lang, baseline=period_words(baseline, lang))
 
 
-def date_phrase(day: date, lang: str) -> str:
-    """A date as the documents write it: `31/12/2023`, `31 December 2023`."""
-    return text(
-        "doc_date", lang, day=day.day, month=day.month, year=day.year, month_name=_month_name(day.month, lang)
-    )
-
-
-def results_lead(period: Period, baseline: Period | None, lang: str) -> str:
-    """The sentence before part I's figures: the period, the date of the data, the baseline."""
-    values = {"period": period_phrase(period, lang), "end": date_phrase(period.end_day, lang)}
+def results_lead(period: Period, baseline: Period | None, lang: str, baseline_note: str | None = None) -> str:
+    """The sentence before part I's figures: the period, the date of the data, the baseline
+    (after the sentence saying the data does not reach the baseline, where it does not)."""
+    values = {"period": period_words(period, lang, "phrase"), "end": date_words(period.end_day, lang)}
     if baseline is None:
         return text("doc_results_lead_no_baseline", lang, **values)
-    return text(
-        "doc_results_lead",
-        lang,
-        baseline=period_phrase(baseline, lang),
-        baseline_label=str(baseline),
-        **values,
-    )
+    lead = text("doc_results_lead", lang, baseline=period_words(baseline, lang), **values)
+    return f"{baseline_note} {lead}" if baseline_note else lead
 
 
 # ---- part I: the figures in sentences --------------------------------------------------------
-
-
-def figure(value: float | None, unit: str, lang: str, table: bool = False) -> str:
-    """A figure as the filed documents write it: percentages with two decimals (`48,85%`;
-    in sentences without trailing zeros, `100%`), scores with two, counts whole."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return format_number(None, lang)
-    if unit == "count":
-        return format_number(value, lang)
-    out = format_number(value, lang, 2)
-    if not table:
-        mark = "," if lang == "vi" else "."
-        out = out.rstrip("0").rstrip(mark) if mark in out else out
-    return f"{out}%" if unit == "pct" else out
 
 
 def _change_clause(row: dict, unit: str, baseline_phrase: str, lang: str) -> str:
@@ -208,44 +158,45 @@ def _change_clause(row: dict, unit: str, baseline_phrase: str, lang: str) -> str
     if row["comparison"] == "per_month" and row["change_per_month"] is not None:
         change, suffix, shown_unit = row["change_per_month"], "_month", "count"
     elif unit == "pct" and row["change_pp"] is not None:
-        change, suffix, shown_unit = row["change_pp"], "_pp", None
+        change, suffix, shown_unit = row["change_pp"], "_pp", "pct"
     elif row["baseline_value"] is not None and row["value"] is not None:
         suffix = "_points" if unit == "score" else ""
         change, shown_unit = row["value"] - row["baseline_value"], unit
     else:
         return ""
-    if round(change, 2) == 0:
+    if round(change, DECIMALS.get(shown_unit, 0)) == 0:
         return text("doc_change_same", lang, against=baseline_phrase)
-    shown = (
-        format_number(abs(change), lang, 2)
-        if shown_unit is None
-        else figure(abs(change), shown_unit, lang).rstrip("%")
-    )
+    shown = format_value(abs(change), shown_unit, lang).rstrip("%")
     key = f"doc_change_{'up' if change > 0 else 'down'}{suffix}"
     return text(key, lang, change=shown, against=baseline_phrase)
 
 
-def _target_clause(row: dict, unit: str, lang: str) -> str:
-    if row["status"] not in ("achieved", "not_achieved"):
-        return ""
-    key = "doc_target_achieved" if row["status"] == "achieved" else "doc_target_missed"
-    return text(key, lang, target=figure(row["target"], unit, lang))
+def _aside(row: dict, unit: str, lang: str) -> str:
+    """` (tính trên 44/100 điểm; đạt mục tiêu 100%)`: what the figure covers or why it passes
+    100, and its target; nothing where there is neither."""
+    parts = [sections.qualifier(row["id"], row["value"], row["denominator"], lang)]
+    if row["status"] in ("achieved", "not_achieved"):
+        key = "doc_target_achieved" if row["status"] == "achieved" else "doc_target_missed"
+        parts.append(text(key, lang, target=format_target(row["target"], unit, lang)))
+    parts = [p for p in parts if p]
+    return text("doc_aside", lang, what="; ".join(parts)) if parts else ""
 
 
 def result_sentence(row: dict, baseline_phrase: str, lang: str) -> str:
     """One indicator of the review as the sentence a review writes for it."""
     unit = row["unit"]
     key = f"doc_result_{row['id']}"
+    value = format_value(row["value"], unit, lang)
     try:
-        shown = text(key, lang, value=figure(row["value"], unit, lang), name=row["name"])
+        shown = text(key, lang, value=value, name=row["name"])
     except KeyError:
-        shown = text("doc_result_default", lang, value=figure(row["value"], unit, lang), name=row["name"])
+        shown = text("doc_result_default", lang, value=value, name=row["name"])
     return text(
         "doc_sentence",
         lang,
         figure=shown,
+        aside=_aside(row, unit, lang),
         change=_change_clause(row, unit, baseline_phrase, lang),
-        target=_target_clause(row, unit, lang),
     )
 
 
@@ -258,7 +209,7 @@ def results(rows: list[dict], baseline: Period | None, lang: str) -> list[dict]:
     for group in sorted({r["group"] for r in rows}):
         members = [r for r in rows if r["group"] == group]
         lines = [result_sentence(r, baseline_phrase, lang) for r in members if r["value"] is not None]
-        missing = [r["name"] for r in members if r["value"] is None]
+        missing = [in_sentence(r["name"], lang) for r in members if r["value"] is None]
         if missing:
             lines.append(text("doc_not_measured", lang, names="; ".join(missing)))
         out.append({"group": group, "name": groups[group][f"name_{lang}"], "lines": lines})
@@ -278,32 +229,12 @@ def indicator_rows(indicators: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def definitions(ids: list[str], lang: str) -> list[dict]:
-    """The catalog's definition of each indicator: name, unit, direction, formula, source."""
-    cat = reference.indicators()
-    sources = reference.catalog()["sources"]
-    formula = "formula_vi" if lang == "vi" else "formula"
-    return [
-        {
-            "id": i,
-            "group": int(cat.at[i, "group"]),
-            "name": cat.at[i, f"name_{lang}"],
-            "short": cat.at[i, f"short_{lang}"],
-            "unit": cat.at[i, "unit"],
-            "direction": cat.at[i, "direction"],
-            "formula": cat.at[i, formula],
-            "source": sources.get(cat.at[i, "source"], cat.at[i, "source"]),
-        }
-        for i in ids
-    ]
-
-
 def _score(indicators: pd.DataFrame, lang: str) -> tuple[list[dict], dict]:
     """The Decision 766 parts and the score with the points the data measures."""
     parts = sections.score_parts(indicators, lang)
     rows = _records(parts, {c: c for c in parts.columns})
     value = indicators.set_index("indicator")["value"].get("score_766")
-    covered = int(parts.loc[parts["score"].notna(), "points"].sum())
+    covered = sections.points_covered(indicators)
     return rows, {"value": plain(value), "covered": covered, "points": int(parts["points"].sum())}
 
 
@@ -330,14 +261,22 @@ def _tasks(frame: pd.DataFrame) -> list[dict]:
 
 
 def wide_rows(table: pd.DataFrame) -> list[dict]:
-    """One dict per unit (code, name, values by indicator id), in the table's order."""
+    """One dict per unit (code, name, values by indicator id, the points its Decision 766
+    score covers), in the table's order."""
     wide = table.pivot(index="unit", columns="indicator", values="value")
     names = dict(zip(table["unit"], table["unit_name"], strict=True))
+    score = table[table["indicator"] == "score_766"]
+    points = dict(zip(score["unit"], score["denominator"], strict=True))
     order = list(dict.fromkeys(table["unit"]))
     columns = list(wide.columns)
     rows = dict(zip(wide.index, wide.to_numpy(dtype=object), strict=True))
     return [
-        {"code": u, "name": names[u], "values": {c: plain(v) for c, v in zip(columns, rows[u], strict=True)}}
+        {
+            "code": u,
+            "name": names[u],
+            "values": {c: plain(v) for c, v in zip(columns, rows[u], strict=True)},
+            "points": plain(points.get(u)),
+        }
         for u in order
     ]
 
@@ -387,7 +326,7 @@ def document_data(
         "next_period": describe_period(params.period.next(), lang),
         "baseline": describe_period(params.baseline, lang),
         "against": against(params.baseline, lang),
-        "results_lead": results_lead(params.period, params.baseline, lang),
+        "results_lead": results_lead(params.period, params.baseline, lang, heading.baseline_gap(params)),
         "synthetic": storage.sample_info(params.data_dir) is not None,
         "indicators": rows,
         "results": results(rows, params.baseline, lang),
@@ -404,7 +343,7 @@ def document_data(
             if next_tasks is None
             else next_tasks
         ),
-        "definitions": definitions(list(indicators["indicator"]), lang),
+        "definitions": provenance.definitions(list(indicators["indicator"]), lang),
         "facts": _facts(params, indicators),
         "peers": wide_rows(peer_indicators),
     }
@@ -422,6 +361,6 @@ def national_data(params: Params, provinces: pd.DataFrame) -> dict:
         "baseline": describe_period(params.baseline, lang),
         "synthetic": storage.sample_info(params.data_dir) is not None,
         "provinces": wide_rows(provinces),
-        "definitions": definitions(ids, lang),
+        "definitions": provenance.definitions(ids, lang),
         "facts": _facts(params, None),
     }

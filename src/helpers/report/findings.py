@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from helpers.core.formatting import format_change, format_value
+from helpers.core.formatting import format_change, format_target, format_value, in_sentence, period_words
 from helpers.core.periods import Period
 from helpers.core.text import text
 
@@ -75,8 +75,8 @@ def shortcomings(unit_review: pd.DataFrame, lagging: pd.DataFrame, lang: str) ->
                     lang,
                     name=r.name,
                     value=format_value(r.value, r.unit_of_measure, lang),
-                    target=format_value(r.target, r.unit_of_measure, lang),
-                    gap=format_change(gap, r.unit_of_measure, lang).lstrip("+"),
+                    target=format_target(r.target, r.unit_of_measure, lang),
+                    gap=format_change(gap, r.unit_of_measure, lang, words=True).lstrip("+"),
                 )
             )
     for r in unit_review.itertuples():
@@ -97,7 +97,14 @@ def shortcomings(unit_review: pd.DataFrame, lagging: pd.DataFrame, lang: str) ->
             )
     for indicator in dict.fromkeys(lagging["indicator"]) if len(lagging) else []:
         name = lagging.loc[lagging["indicator"] == indicator, "name"].iloc[0]
-        lines.append(text("lagging_line", lang, name=name, communes=_communes_for(lagging, indicator, lang)))
+        lines.append(
+            text(
+                "lagging_line",
+                lang,
+                name=in_sentence(name, lang),
+                communes=_communes_for(lagging, indicator, lang),
+            )
+        )
     return lines
 
 
@@ -120,10 +127,10 @@ def next_tasks(
             text(
                 "next_task",
                 lang,
-                name=r.name,
+                name=in_sentence(r.name, lang),
                 value=format_value(r.value, r.unit_of_measure, lang),
-                target=format_value(r.target, r.unit_of_measure, lang),
-                next_period=str(period.next()),
+                target=format_target(r.target, r.unit_of_measure, lang),
+                next_period=period_words(period.next(), lang, "within"),
                 focus=focus,
             )
         )
@@ -149,7 +156,7 @@ def commendations(
                     text(
                         "commend_best",
                         lang,
-                        name=r.name,
+                        name=in_sentence(r.name, lang),
                         value=format_value(r.value, r.unit_of_measure, lang),
                     ),
                 )
@@ -165,7 +172,10 @@ def commendations(
                 (
                     r.unit_name,
                     text(
-                        "commend_improved", lang, name=r.name, change=format_change(r.change_pp, "pct", lang)
+                        "commend_improved",
+                        lang,
+                        name=in_sentence(r.name, lang),
+                        change=format_change(r.change_pp, "pct", lang, words=True),
                     ),
                 )
             )
@@ -202,10 +212,10 @@ def commune_next_tasks(standing: pd.DataFrame, period: Period, lang: str) -> lis
         text(
             "commune_next_task",
             lang,
-            name=r.name,
+            name=in_sentence(r.name, lang),
             value=format_value(r.value, "pct", lang),
             province=format_value(r.province_value, "pct", lang),
-            next_period=str(period.next()),
+            next_period=period_words(period.next(), lang, "within"),
         )
         for r in lagging.itertuples()
         if r.value < r.province_value

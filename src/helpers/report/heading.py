@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.core import reference
-from helpers.core.formatting import format_number
-from helpers.core.text import text
+from helpers.core.formatting import MISSING, format_number, month_words, months_words, period_words
+from helpers.core.periods import Period, from_months, month_from_index, month_index, parse_period
+from helpers.core.text import reader_name, text
 from helpers.core.units import REORGANISATION, Unit, legacy_of, name
 from helpers.data import storage
 from helpers.data.schema import TABLES
@@ -33,8 +34,8 @@ def title(params: Params, key: str = "title_province") -> str:
 
 
 def subtitle(params: Params) -> str:
-    baseline = str(params.baseline) if params.baseline else "–"
-    return text("subtitle", params.lang, period=params.period, baseline=baseline)
+    baseline = period_words(params.baseline, params.lang) if params.baseline else MISSING
+    return text("subtitle", params.lang, period=period_words(params.period, params.lang), baseline=baseline)
 
 
 def synthetic_notice(data_dir: Path, lang: str) -> str | None:
@@ -58,22 +59,35 @@ def boundaries(params: Params) -> str:
 
 
 def data_sources(data_dir: Path, lang: str, until: date) -> list[str]:
-    """One line per canonical table: rows and dates covered up to `until` (the end of the
+    """One line per canonical table: rows and months covered up to `until` (the end of the
     period, so a report reads no later data), or that the table is missing."""
+    lines = []
+    for table, (rows, first, last) in table_spans(data_dir, until).items():
+        name = reader_name("table", table, lang)
+        if not rows:
+            lines.append(text("source_missing", lang, table=name))
+            continue
+        months = months_words(first, last, lang)
+        lines.append(text("source_line", lang, table=name, rows=format_number(rows, lang), months=months))
+    return lines
+
+
+def table_spans(data_dir: Path, until: date) -> dict[str, tuple[int, date | None, date | None]]:
+    """Per canonical table: rows, first and last date up to `until` (0, None, None without data)."""
     stats = tuple((str(p), p.stat().st_mtime_ns) for t in TABLES for p in storage.table_files(data_dir, t))
-    return list(_data_sources(str(data_dir), lang, until, stats))
+    return _table_spans(str(data_dir), until, stats)
 
 
 @lru_cache(maxsize=8)
-def _data_sources(data_dir: str, lang: str, until: date, stats: tuple) -> tuple[str, ...]:
-    """`data_sources`, remembered while no file changes: every report of a batch over the
+def _table_spans(data_dir: str, until: date, stats: tuple) -> dict:
+    """`table_spans`, remembered while no file changes: every report of a batch over the
     same period asks the same question."""
-    lines = []
+    out = {}
     con = storage.shared_connection()
     for table, schema in TABLES.items():
         files = storage.table_files(data_dir, table)
         col = schema.date_column
-        rows, first, last = (
+        out[table] = (
             con.execute(
                 f"SELECT count(*), min({col}), max({col}) FROM read_parquet(?) WHERE {col} <= ?",
                 [[str(f) for f in files], until],
@@ -81,20 +95,46 @@ def _data_sources(data_dir: str, lang: str, until: date, stats: tuple) -> tuple[
             if files
             else (0, None, None)
         )
-        if not rows:
-            lines.append(text("source_missing", lang, table=table))
-            continue
-        lines.append(
-            text(
-                "source_line",
-                lang,
-                table=table,
-                rows=format_number(rows, lang),
-                first=f"{first:%m/%Y}",
-                last=f"{last:%m/%Y}",
-            )
-        )
-    return tuple(lines)
+    return out
+
+
+def baseline_gap(params: Params) -> str | None:
+    """Where the data starts after the baseline ends: the sentence that says so once, with
+    the earliest baseline the data covers (None when the data reaches the baseline)."""
+    if params.baseline is None:
+        return None
+    spans = table_spans(params.data_dir, params.period.end_day)
+    firsts = [first for rows, first, _ in spans.values() if rows]
+    if not firsts:
+        return None
+    first = min(firsts)
+    start = date(first.year, first.month, 1)
+    if params.baseline.end >= start:
+        return None
+    lang = params.lang
+    suggestion = earliest_baseline(start, params.period)
+    offer = (
+        text("baseline_offer", lang, suggestion=period_words(suggestion, lang))
+        if suggestion
+        else text("baseline_offer_none", lang)
+    )
+    return text(
+        "baseline_gap",
+        lang,
+        baseline=period_words(params.baseline, lang),
+        first=month_words(start, lang),
+        offer=offer,
+    )
+
+
+def earliest_baseline(first: date, period: Period) -> Period | None:
+    """The earliest baseline the data covers: its first whole calendar year if that ends
+    before the period starts, else its months before the period (None if it has none)."""
+    year = first.year if first.month == 1 else first.year + 1
+    if date(year, 12, 1) < period.start:
+        return parse_period(str(year))
+    before = month_from_index(month_index(period.start) - 1)
+    return from_months(first, before) if first <= before else None
 
 
 def coverage_line(indicators: pd.DataFrame, lang: str) -> str | None:
@@ -108,7 +148,8 @@ def coverage_line(indicators: pd.DataFrame, lang: str) -> str | None:
     for table, part in rows.groupby("table", sort=False):
         covered, months = int(part["months_covered"].max()), int(part["months"].iloc[0])
         if 0 < covered < months:
-            parts.append(text("coverage_part", lang, table=table, covered=covered, months=months))
+            name = reader_name("table", table, lang)
+            parts.append(text("coverage_part", lang, table=name, covered=covered, months=months))
     return "; ".join(parts) or None
 
 
@@ -118,9 +159,10 @@ def facts(params: Params, indicators: pd.DataFrame | None = None) -> pd.DataFram
     rows = []
     if params.unit is not None:
         rows.append((text("label_unit", lang), f"{unit_name(params.unit, lang)} ({params.unit.selector})"))
+    baseline = period_words(params.baseline, lang) if params.baseline else MISSING
     rows += [
-        (text("label_period", lang), str(params.period)),
-        (text("label_baseline", lang), str(params.baseline) if params.baseline else "–"),
+        (text("label_period", lang), period_words(params.period, lang)),
+        (text("label_baseline", lang), baseline_gap(params) or baseline),
         (text("label_boundaries", lang), boundaries(params)),
         (text("label_sources", lang), "; ".join(data_sources(params.data_dir, lang, params.period.end_day))),
     ]

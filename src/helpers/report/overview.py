@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.core import reference
-from helpers.core.formatting import format_change, format_value
+from helpers.core.formatting import format_change, format_value, period_words
 from helpers.core.periods import Period, from_months, month_from_index, month_index
 from helpers.core.text import text
 from helpers.core.units import REORGANISATION, legacy_of
@@ -88,7 +88,11 @@ def reorganisation_picture(
         rows.append((new.at[code, "unit_name"], former, format_value(new.at[code, "value"], "pct", lang)))
     return pd.DataFrame(
         rows,
-        columns=[text("col_province", lang), f"{text('col_former', lang)} ({before})", f"{name} ({after})"],
+        columns=[
+            text("col_province", lang),
+            text("col_in_period", lang, name=text("col_former", lang), period=period_words(before, lang)),
+            text("col_in_period", lang, name=name, period=period_words(after, lang)),
+        ],
     )
 
 

@@ -76,16 +76,35 @@ def provenance_table(parameters: dict, data_dir: Path | str, until: date, lang: 
     return pd.DataFrame(rows, columns=[text("col_item", lang), text("col_detail", lang)])
 
 
-def definitions_table(indicator_ids: list[str], lang: str) -> pd.DataFrame:
-    """The catalog's definition of each indicator shown: id, name, formula, source."""
+def definitions(ids: list[str], lang: str) -> list[dict]:
+    """The catalog's definition of each indicator, as readers get it (the one place that
+    says which of the catalog's words a reader sees): name, unit, direction, formula, source."""
     cat = reference.indicators()
     sources = reference.catalog()["sources"]
-    rows = cat.loc[indicator_ids]
+    formula = "formula_vi" if lang == "vi" else "formula"
+    return [
+        {
+            "id": i,
+            "group": int(cat.at[i, "group"]),
+            "name": cat.at[i, f"name_{lang}"],
+            "short": cat.at[i, f"short_{lang}"],
+            "unit": cat.at[i, "unit"],
+            "direction": cat.at[i, "direction"],
+            "formula": cat.at[i, formula],
+            "source": sources.get(cat.at[i, "source"], cat.at[i, "source"]),
+        }
+        for i in ids
+    ]
+
+
+def definitions_table(indicator_ids: list[str], lang: str) -> pd.DataFrame:
+    """The definition of each indicator shown: id, name, formula, source."""
+    rows = definitions(indicator_ids, lang)
     return pd.DataFrame(
         {
-            text("col_id", lang): rows.index,
-            text("col_indicator", lang): rows[f"name_{lang}"].values,
-            text("col_formula", lang): rows["formula_vi" if lang == "vi" else "formula"].values,
-            text("col_source", lang): rows["source"].map(sources).values,
+            text("col_id", lang): [d["id"] for d in rows],
+            text("col_indicator", lang): [d["name"] for d in rows],
+            text("col_formula", lang): [d["formula"] for d in rows],
+            text("col_source", lang): [d["source"] for d in rows],
         }
     )

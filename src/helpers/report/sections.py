@@ -13,7 +13,8 @@ from datetime import date
 import pandas as pd
 
 from helpers.core import reference
-from helpers.core.text import text
+from helpers.core.formatting import format_value
+from helpers.core.text import has_text, reader_name, text
 from helpers.core.units import Unit
 from helpers.engine import tasks, trends
 from helpers.engine.indicators import peers_of, review, review_units
@@ -74,21 +75,79 @@ def monthly(params: Params, indicators: list[str]) -> pd.DataFrame:
     return trends.monthly(params.unit, start, end, indicators, params.data_dir)
 
 
+def monthly_bases(params: Params, indicators: list[str]) -> pd.DataFrame:
+    """How many records (dossiers) each month's value of `indicators` rests on: the monthly
+    denominators, for charts that mark rates over too few."""
+    start, end = chart_range(params)
+    return trends.monthly(params.unit, start, end, indicators, params.data_dir, part="denominator")
+
+
+def why_missing(indicators: pd.DataFrame, indicator: str) -> str | None:
+    """The review's reason an indicator has no value (its note), or None when it has one."""
+    row = indicators.set_index("indicator").loc[indicator]
+    return None if pd.notna(row["value"]) else (row["note"] or None)
+
+
 def score_parts(indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The Decision 766 parts: group, part, points, threshold, value, points earned, why not measured."""
+    """The Decision 766 parts: group, part (by its reader's name), points, threshold, value,
+    points earned, why not measured."""
     parts = parts_of_score(indicators, lang)
-    short = reference.indicators()[f"short_{lang}"]
-    parts["part"] = [
-        short[i] if isinstance(i, str) else why
-        for i, why in zip(parts["indicator"], parts["why"], strict=True)
-    ]
+    parts["part"] = [reader_name("part", p, lang) for p in parts["part"]]
     return parts[["group", "part", "points", "threshold", "value", "score", "why"]]
 
 
 def points_covered(indicators: pd.DataFrame) -> int:
-    """How many of the Decision 766 index's 100 points the data measures for the unit."""
+    """How many of the Decision 766 index's 100 points the data measures for the unit (the
+    engine's denominator of `score_766`: the one home of this figure)."""
     covered = indicators.set_index("indicator")["denominator"].get("score_766")
     return 0 if covered is None or pd.isna(covered) else int(covered)
+
+
+def qualifier(indicator: str, value, points, lang: str) -> str | None:
+    """What a reader must read beside a figure: the points of the 100 our Decision 766
+    estimate covers (`tính trên 44/100 điểm`), or why a share passes 100 (ID card
+    applications count re-issued cards); None where the figure needs nothing.
+    `points` is the row's denominator (for `score_766`, the points covered)."""
+    if value is None or pd.isna(value):
+        return None
+    if indicator == "score_766":
+        covered = 0 if points is None or pd.isna(points) else int(points)
+        return text("score_covers_short", lang, covered=covered) if covered < 100 else None
+    key = f"over_100_{indicator}"
+    return text(key, lang) if value > 100 and has_text(key) else None
+
+
+def points_words(review: pd.DataFrame, lang: str) -> str:
+    """What the Decision 766 scores of a review's units cover: `tính trên 94/100 điểm`, or
+    the range where units differ (or that there is no score)."""
+    rows = review[(review["indicator"] == "score_766") & review["value"].notna()]
+    points = sorted({int(p) for p in rows["denominator"].dropna()})
+    if not points:
+        return text("chart_no_value", lang)
+    if len(points) == 1:
+        return text("score_covers_short", lang, covered=points[0])
+    return text("score_covers_range", lang, least=points[0], most=points[-1])
+
+
+def column_qualifiers(review: pd.DataFrame, indicators: list[str], lang: str) -> list[str]:
+    """For a table of many units (one column per indicator): each column's qualifiers, as
+    sentences to show under it (`Điểm QĐ 766: tính trên 94/100 điểm.`)."""
+    names = reference.indicators()[f"short_{lang}"]
+    lines = []
+    for indicator in indicators:
+        rows = review[review["indicator"] == indicator]
+        found = {
+            qualifier(indicator, v, p, lang) for v, p in zip(rows["value"], rows["denominator"], strict=True)
+        }
+        if found := sorted(q for q in found if q):
+            lines.append(text("column_qualifier", lang, name=names[indicator], what="; ".join(found)))
+    return lines
+
+
+def with_qualifier(shown: str, indicator: str, value, points, lang: str) -> str:
+    """A formatted figure with its qualifier beside it: `26,10 (tính trên 44/100 điểm)`."""
+    what = qualifier(indicator, value, points, lang)
+    return text("figure_with_qualifier", lang, figure=shown, what=what) if what else shown
 
 
 def eid_funnel(indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -129,10 +188,24 @@ def commune_review(params: Params) -> pd.DataFrame:
     )
 
 
+SCORE_POINTS = "score_766_points"
+"""The key figure that says how many of the 100 points a report's Decision 766 score covers."""
+
+
 def key_figures(indicators: pd.DataFrame) -> dict:
-    """The figures a batch index shows for a report, by indicator id (None where missing)."""
+    """The figures a batch index shows for a report, by indicator id (None where missing),
+    and the points its Decision 766 score covers (`SCORE_POINTS`)."""
     values = indicators.set_index("indicator")["value"]
-    return {k: (None if pd.isna(values.get(k)) else round(float(values[k]), 6)) for k in KEY_FIGURES}
+    figures = {k: (None if pd.isna(values.get(k)) else round(float(values[k]), 6)) for k in KEY_FIGURES}
+    return figures | {SCORE_POINTS: points_covered(indicators)}
+
+
+def key_figure(figures: dict, indicator: str, lang: str) -> str:
+    """One key figure as an index page shows it, with its qualifier (`26,10 (tính trên
+    44/100 điểm)`)."""
+    value = figures.get(indicator)
+    shown = format_value(value, reference.indicators().at[indicator, "unit"], lang)
+    return with_qualifier(shown, indicator, value, figures.get(SCORE_POINTS), lang)
 
 
 def all_values(indicators: pd.DataFrame) -> dict:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from helpers.core.formatting import MISSING, format_change, format_number, format_value
+from helpers.core.formatting import MISSING, format_change, format_number, format_target, format_value
 from helpers.core.text import text
+from helpers.report.sections import with_qualifier
 
 STATUS_COLOURS = {
     "achieved": "color: #1e7b34; font-weight: 600",
@@ -62,10 +64,13 @@ def display_frame(table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         {
             text("col_indicator", lang): table["name"].values,
             text("col_value", lang): [
-                format_value(v, u, lang) for v, u in zip(table["value"], units, strict=True)
+                with_qualifier(
+                    format_value(r.value, r.unit_of_measure, lang), r.indicator, r.value, r.denominator, lang
+                )
+                for r in table.itertuples()
             ],
             text("col_target", lang): [
-                format_value(v, u, lang) for v, u in zip(table["target"], units, strict=True)
+                format_target(v, u, lang) for v, u in zip(table["target"], units, strict=True)
             ],
             text("col_status", lang): [status_label(s, lang) for s in table["status"]],
             text("col_baseline", lang): [
@@ -97,12 +102,67 @@ def to_text(table: pd.DataFrame, lang: str = "vi") -> str:
 # ---- styled tables for notebooks and rendered reports -------------------------------------
 
 
+TABLE_STYLE = "border-collapse:collapse;font-size:0.92em;margin:6px 0 14px 0"
+HEAD_STYLE = "background:#1f4e79;color:#fff;padding:5px 8px;text-align:left;font-weight:600"
+CELL_STYLE = "padding:4px 8px;border-bottom:1px solid #ddd;vertical-align:top;text-align:left"
+EVEN_ROW = "background:#f6f8fa"
+_STYLE_BLOCK = re.compile(r'<style type="text/css">(.*?)</style>\s*', re.S)
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CELL = re.compile(r"<(td|th|table)\b([^>]*)>")
+
+
 class ReportStyler(Styler):
     """A pandas Styler whose plain-text form is the table itself (not an object address), so
-    the same table gives the same notebook bytes."""
+    the same table gives the same notebook bytes; whose every value and header is escaped
+    (text from data is shown as typed: pandas leaves a column unescaped once a later
+    `format` call names other columns, so every call here escapes); and whose HTML carries
+    its styles inline, so JupyterLab shows them before a notebook is trusted."""
 
     def __repr__(self) -> str:
         return self.data.to_string(index=False)
+
+    def format(self, formatter=None, subset=None, na_rep=None, precision=None, decimal=".",
+               thousands=None, escape="html", hyperlinks=None):  # fmt: skip
+        return super().format(
+            formatter, subset=subset, na_rep=na_rep, precision=precision, decimal=decimal,
+            thousands=thousands, escape=escape, hyperlinks=hyperlinks,
+        )  # fmt: skip
+
+    def format_index(self, formatter=None, axis=0, level=None, na_rep=None, precision=None,
+                     decimal=".", thousands=None, escape="html", hyperlinks=None):  # fmt: skip
+        return super().format_index(
+            formatter, axis=axis, level=level, na_rep=na_rep, precision=precision, decimal=decimal,
+            thousands=thousands, escape=escape, hyperlinks=hyperlinks,
+        )  # fmt: skip
+
+    def _repr_html_(self) -> str:
+        return inline_styles(self.to_html())
+
+
+def inline_styles(html: str) -> str:
+    """A Styler's HTML with its <style> rules (per-cell ids) and the report's table look
+    moved into each element's `style` attribute."""
+    block = _STYLE_BLOCK.search(html)
+    by_id: dict[str, list[str]] = {}
+    for selectors, body in _RULE.findall(block.group(1) if block else ""):
+        declarations = ";".join(d.strip() for d in body.split(";") if d.strip())
+        for selector in selectors.split(","):
+            by_id.setdefault(selector.strip().lstrip("#"), []).append(declarations)
+    html = _STYLE_BLOCK.sub("", html, count=1)
+
+    def styled_tag(match: re.Match) -> str:
+        tag, attrs = match.group(1), match.group(2)
+        if tag == "table":
+            return f'<table{attrs} style="{TABLE_STYLE}">'
+        base = [HEAD_STYLE if tag == "th" else CELL_STYLE]
+        row = re.search(r"\brow(\d+)\b", attrs)
+        if tag == "td" and row and int(row.group(1)) % 2 == 1:
+            base.append(EVEN_ROW)
+        ident = re.search(r'\bid="([^"]+)"', attrs)
+        base += by_id.get(ident.group(1), []) if ident else []
+        return f'<{tag}{attrs.rstrip()} style="{";".join(base)}">'
+
+    return _CELL.sub(styled_tag, html)
 
 
 def styled(
@@ -110,22 +170,25 @@ def styled(
     name: str,
     formats: dict | None = None,
     numeric: list[str] | None = None,
+    wrapping: list[str] = (),
 ):
     """A DataFrame as the report shows it: no index, numbers right-aligned in the given
-    formats, a fixed id (`name`) so the same table gives the same bytes."""
+    formats (on one line, except the `wrapping` columns, whose figures carry words),
+    every value and header escaped, a fixed id (`name`) so the same table gives the same
+    bytes."""
     numeric = (
         numeric
         if numeric is not None
         else [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
     )
     styler = ReportStyler(frame).hide(axis="index").set_uuid(name).set_table_attributes('class="p06"')
-    styler = styler.format(escape="html", na_rep=MISSING)
+    styler = styler.format(na_rep=MISSING).format_index(axis=1)
     if formats:
         styler = styler.format(formats, na_rep=MISSING)
     if numeric:
-        styler = styler.set_properties(
-            subset=numeric, **{"text-align": "right !important", "white-space": "nowrap"}
-        )
+        styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
+    if one_line := [c for c in numeric if c not in wrapping]:
+        styler = styler.set_properties(subset=one_line, **{"white-space": "nowrap"})
     return styler
 
 
@@ -135,7 +198,7 @@ def key_results(indicators: pd.DataFrame, lang: str):
     shown = display_frame(indicators, lang)
     status = text("col_status", lang)
     numeric = [text(k, lang) for k in ("col_value", "col_target", "col_baseline", "col_change", "col_rank")]
-    styler = styled(shown, "key_results", numeric=numeric)
+    styler = styled(shown, "key_results", numeric=numeric, wrapping=[text("col_value", lang)])
     colours = {status_label(k, lang): v for k, v in STATUS_COLOURS.items()}
     return styler.map(lambda v: colours.get(v, ""), subset=[status])
 
@@ -174,7 +237,7 @@ def lagging(frame: pd.DataFrame, lang: str):
 
 
 def score(parts: pd.DataFrame, lang: str):
-    """The Decision 766 parts as a styled table."""
+    """The Decision 766 parts as a styled table, with why a part is not measured."""
     heads = {
         "group": "col_group",
         "part": "col_part",
@@ -182,6 +245,7 @@ def score(parts: pd.DataFrame, lang: str):
         "threshold": "col_threshold",
         "value": "col_value",
         "score": "col_score",
+        "why": "col_why",
     }
     shown = parts[list(heads)].rename(columns={k: text(v, lang) for k, v in heads.items()})
     units = {"col_points": "count", "col_threshold": "pct", "col_value": "pct", "col_score": "score"}

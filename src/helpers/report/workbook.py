@@ -14,9 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from helpers.core.formatting import MISSING
 from helpers.core.text import text
 from helpers.data.storage import atomic_path
 from helpers.report.filed import fixed_time
+from helpers.report.sections import qualifier, with_qualifier
 
 HEADER_ROW = 4
 """Zero-based row of every table's header: title, description and symbols above it."""
@@ -25,9 +27,16 @@ NUMBER_FORMATS = {"count": "#,##0", "pct": "0.00", "score": "0.00", "int": "0", 
 """Display formats by kind of column: percentages (0-100, `%` in the header) and scores
 with two decimals, counts with thousands separators."""
 
-WIDTHS = {"text": 34, "long": 60, "code": 14, "label": 14, "id": 26}
-COVER_WIDTH = 80
+WIDTHS = {"text": 30, "long": 45, "code": 12, "label": 11, "id": 22}
+"""Column widths (characters) of text columns; `NUMBER_WIDTHS` those of number columns: as
+narrow as their figures allow (headers wrap), so that a table printed to the page's width
+keeps its type legible."""
+NUMBER_WIDTHS = {"int": 8}
+NUMBER_WIDTH = 11
+COVER_WIDTH = 64
 """Width of the cover's one column: its paragraphs wrap within a portrait A4 page."""
+PORTRAIT_WIDTH = 110
+"""A table whose columns are wider than this (in characters) is printed landscape."""
 UNIT_KINDS = {"pct": "pct", "count": "count", "score": "score"}
 
 
@@ -101,7 +110,7 @@ def write_table(workbook, table: Table, fmt: Formats, lang: str, notes_pointer: 
     """A sheet with a title in A1, what it holds, the symbols, and the table below."""
     sheet = workbook.add_worksheet(table.sheet)
     rows = table.rows or [[text("none_found", lang)] + [None] * (len(table.columns) - 1)]
-    widths = [WIDTHS.get(c.kind, 16) for c in table.columns]
+    widths = [WIDTHS.get(c.kind, NUMBER_WIDTHS.get(c.kind, NUMBER_WIDTH)) for c in table.columns]
     sheet.write_string(0, 0, table.title, fmt.title)
     described = text("xlsx_describe", lang, rows=len(rows), columns=len(widths), header_row=HEADER_ROW + 1)
     sheet.write_string(1, 0, described if table.rows else text("xlsx_describe_empty", lang))
@@ -124,7 +133,8 @@ def write_table(workbook, table: Table, fmt: Formats, lang: str, notes_pointer: 
     fit_row(sheet, HEADER_ROW, [c.header for c in table.columns], widths)
     for c, width in enumerate(widths):
         sheet.set_column(c, c, width)
-    _print_setup(sheet)
+    sheet.freeze_panes(HEADER_ROW + 1, 0)
+    _print_setup(sheet, landscape=sum(widths) > PORTRAIT_WIDTH, header=True)
 
 
 def fit_row(sheet, row: int, values: list, widths: list[float]) -> None:
@@ -138,12 +148,17 @@ def fit_row(sheet, row: int, values: list, widths: list[float]) -> None:
         sheet.set_row(row, 15 * lines)
 
 
-def _print_setup(sheet, landscape: bool = True) -> None:
-    """Printed on A4, as wide as the page; a table's header row repeats on every page."""
+def _print_setup(sheet, landscape: bool = False, header: bool = False) -> None:
+    """Printed on A4, every column within the page's width (as many pages down as it takes);
+    a table's header row repeats at the top of every page."""
     sheet.set_paper(9)
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     sheet.fit_to_pages(1, 0)
     if landscape:
         sheet.set_landscape()
+    else:
+        sheet.set_portrait()
+    if header:
         sheet.repeat_rows(HEADER_ROW)
 
 
@@ -165,7 +180,7 @@ def write_cover(
         sheet.write_string(row + 1, 0, body, fmt.paragraph)
         fit_row(sheet, row + 1, [body], [COVER_WIDTH])
         row += 2
-    _print_setup(sheet, landscape=False)
+    _print_setup(sheet)
 
 
 def write_contents(workbook, lang: str, entries: list[tuple[str, str]], fmt: Formats) -> None:
@@ -195,7 +210,8 @@ def write_contents(workbook, lang: str, entries: list[tuple[str, str]], fmt: For
     )
     sheet.set_column(0, 0, 24)
     sheet.set_column(1, 1, 70)
-    _print_setup(sheet, landscape=False)
+    sheet.freeze_panes(HEADER_ROW + 1, 0)
+    _print_setup(sheet, header=True)
 
 
 # ---- the tables of a review ----------------------------------------------------------------------
@@ -249,13 +265,17 @@ its columns (field, header text key, kind)."""
 
 
 def _titles(data: dict) -> dict:
-    baseline = data["baseline"]["label"] if data["baseline"] else "–"
+    baseline = data["baseline"]["label"] if data["baseline"] else MISSING
     unit = data["unit"]["name"] if "unit" in data else ""
     return {"unit_name": unit, "period": data["period"]["label"], "baseline": baseline}
 
 
 def _value(record: dict, field: str, kind: str, lang: str):
     value = record[field]
+    if field == "name" and "value" in record and "denominator" in record:
+        # a figure's qualifier (what a score covers, why a share passes 100) beside it: the
+        # value cell holds the number alone
+        return with_qualifier(value, record["id"], record["value"], record["denominator"], lang)
     return text(f"{LABELS[field]}{value}", lang) if kind == "label" and value is not None else value
 
 
@@ -281,6 +301,9 @@ def wide_table(data: dict, units: list[dict], table: tuple[str, str, str], heads
     columns = [Column(text(heads[0], lang), "code"), Column(text(heads[1], lang))]
     for d in data["definitions"]:
         header = text(f"xlsx_header_unit_{d['unit']}", lang, name=d["short"])
+        found = {qualifier(d["id"], u["values"].get(d["id"]), u.get("points"), lang) for u in units}
+        if found := sorted(q for q in found if q):  # what its figures cover, beside them
+            header = text("figure_with_qualifier", lang, figure=header, what="; ".join(found))
         columns.append(Column(header, UNIT_KINDS[d["unit"]]))
     rows = [[u["code"], u["name"]] + [u["values"].get(d["id"]) for d in data["definitions"]] for u in units]
     return Table(*table, columns, rows)
@@ -319,7 +342,10 @@ def _write(data: dict, target: Path, title: str, tables: list[Table]) -> Path:
         (notes.sheet, text("xlsx_contents_notes", lang)),
     ] + [(t.sheet, t.title) for t in tables]
     with atomic_path(target) as tmp:
-        workbook = xlsxwriter.Workbook(str(tmp))
+        # text is text: a value starting with `=`, `+`, `-` or `@` stays a string, never a
+        # formula, a link or a number (every cell is written by type, and these say so again)
+        options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+        workbook = xlsxwriter.Workbook(str(tmp), options)
         workbook.set_properties({"title": title, "created": fixed_time(data), "author": ""})
         fmt = Formats(workbook)
         notice = text("synthetic_banner", lang) if data["synthetic"] else None
@@ -337,6 +363,8 @@ def write_xlsx(data: dict, target: Path) -> Path:
     lang = data["lang"]
     title = text("xlsx_title_cover", lang, **_titles(data))
     tables = [record_table(data, k) for k in ("indicators", "score", "tasks", "lagging", "commendations")]
+    score = data["score"]
+    tables[1].title = with_qualifier(tables[1].title, "score_766", score["value"], score["covered"], lang)
     tables.append(peers_table(data))
     return _write(data, target, title, tables)
 
