@@ -21,7 +21,7 @@ from helpers.core.errors import InputError
 from helpers.data import storage
 from helpers.data.fingerprints import data_files
 from helpers.data.schema import TABLES
-from helpers.engine.windows import done_on_time_sql, overdue_sql
+from helpers.engine.windows import OVERDUE_LAGS, done_on_time_sql, overdue_sql, received_on_time_sql
 
 MARKER = "MART.json"
 STATS = ".input-stats.json"
@@ -74,12 +74,14 @@ _RECEIVED_KNOWN = (
     "finished_on",
 )
 _FINISHED_KNOWN = ("due_on", "e_result", "rating")
+_ON_TIME_COLUMNS = tuple(f"received_on_time_{k}" for k in range(OVERDUE_LAGS + 1))
 
 _DOSSIER_FLOWS = f"""
     SELECT date_trunc('month', received_on)::DATE AS month, province_code, legacy_province_code,
            commune_code,
            count(*) AS rows,
            count(*) AS received,
+           {received_on_time_sql()},
            count(*) FILTER (WHERE synced) AS synced,
            count(*) FILTER (WHERE channel = 'online') AS online,
            count(*) FILTER (WHERE full_online) AS full_online,
@@ -91,7 +93,7 @@ _DOSSIER_FLOWS = f"""
     FROM src GROUP BY ALL
     UNION ALL
     SELECT date_trunc('month', finished_on)::DATE, province_code, legacy_province_code,
-           commune_code, 0, 0, 0, 0, 0, 0, 0, 0,
+           commune_code, 0, 0, {", ".join("0" for _ in _ON_TIME_COLUMNS)}, 0, 0, 0, 0, 0, 0,
            count(*),
            count(*) FILTER (WHERE finished_on <= due_on),
            count(*) FILTER (WHERE e_result),
@@ -163,6 +165,7 @@ BLOCKS = (
         (
             "rows",
             "received",
+            *_ON_TIME_COLUMNS,
             "synced",
             "online",
             "full_online",

@@ -19,7 +19,7 @@ from helpers.data import storage
 from helpers.engine.compute import ratio
 from helpers.engine.mart import block_path, current_mart
 from helpers.engine.specs import specs
-from helpers.engine.windows import monthly_window
+from helpers.engine.windows import monthly_column, monthly_window
 
 
 def _months(start: date, end: date) -> list[date]:
@@ -45,7 +45,7 @@ def monthly(unit: Unit, start: date, end: date, indicators: list[str], data_dir:
         if len(rows):
             rows = rows.reindex(_months(min(rows.index), end), fill_value=0)
         for s in mine:
-            num = monthly_window(rows[s.numerator[0]], s.numerator[1])
+            num = monthly_window(rows[monthly_column(*s.numerator)], s.numerator[1])
             value = (
                 ratio(num, monthly_window(rows[s.denominator[0]], s.denominator[1])) if s.denominator else num
             )
@@ -54,7 +54,7 @@ def monthly(unit: Unit, start: date, end: date, indicators: list[str], data_dir:
 
 
 def _block_rows(data_dir: Path | str, block: str, unit: Unit, end: date, mine: list) -> pd.DataFrame:
-    columns = sorted({"rows"} | {p[0] for s in mine for p in (s.numerator, s.denominator) if p})
+    columns = sorted({"rows"} | {monthly_column(*p) for s in mine for p in (s.numerator, s.denominator) if p})
     rows = (
         storage.shared_connection()
         .execute(
