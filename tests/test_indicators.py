@@ -480,7 +480,7 @@ def test_cli_json_contract(data_dir, capsys):
         == 0
     )
     rows = json.loads(capsys.readouterr().out)
-    assert len(rows) == 2 * 25
+    assert len(rows) == 2 * 32
     keys = {
         "unit",
         "period",
@@ -492,6 +492,7 @@ def test_cli_json_contract(data_dir, capsys):
         "change_pp",
         "rank",
         "of",
+        "recomputed",
     }
     assert all(keys <= set(r) for r in rows)
     synced = next(r for r in rows if r["unit"] == "79" and r["indicator"] == "dossiers_synced_pct")
