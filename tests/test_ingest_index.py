@@ -339,3 +339,18 @@ def test_cli_prints_how_many_names_matched(tmp_path, capsys):
     assert "names matched: 1 provinces, 3 communes; 1 departments kept" in out
     assert f"unmatched commune: '{NOWHERE}'" in out
     assert "progress.json: parent+children, group progress" in out
+
+
+def test_a_province_and_the_national_summary_in_one_run(tmp_path):
+    """The same group score comes twice, in Phú Thọ's response and in the national summary:
+    both kept, each under its file (the engine reads one)."""
+    folder = tmp_path / "saved"
+    write_province(folder)
+    write(folder / "service-results.json", national())
+    summary = ingest([folder], "index_766", tmp_path / "data", period=YEAR, as_of=AS_OF)
+    rows = _rows(tmp_path / "data")
+    province = rows[(rows["unit_level"] == "province") & (rows["province_code"] == "25")]
+    progress_rows = province[(province["group"] == "progress") & province["metric"].isna()]
+    assert sorted(progress_rows["source_file"]) == ["progress.json", "service-results.json"]
+    assert set(progress_rows["score"]) == {18.0}
+    assert summary["matched"] == {"province": 4, "commune": 3}

@@ -120,6 +120,7 @@ INDEX_766 = Table(
         "as_of",
         "group",
         "metric",
+        "source_file",  # the same published figure may come in two files: a response and a summary
     ),
     published=True,
 )
