@@ -12,6 +12,7 @@ inputs give the same bytes, and a rebuild after a change equals a build from scr
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from dataclasses import dataclass
@@ -229,6 +230,12 @@ BLOCKS = (
 BLOCKS_BY_NAME = {b.name: b for b in BLOCKS}
 
 
+def blocks_version() -> str:
+    """A hash of every block's SQL and measures: a mart built by other code is rebuilt."""
+    text = json.dumps([[b.name, b.sql, list(b.measures)] for b in BLOCKS])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def mart_dir(data_dir: Path | str) -> Path:
     return Path(data_dir) / "mart"
 
@@ -338,6 +345,7 @@ def build_mart(data_dir: Path | str, force: bool = False) -> dict:
     finally:
         con.close()
     marker = {
+        "version": blocks_version(),
         "inputs": prints,
         "first_dates": {f["file"]: f["first"] for f in inputs},
         "blocks": sorted(rows),
@@ -354,7 +362,7 @@ def _complete(data_dir: Path | str, marker: dict, check: bool = False) -> bool:
     """A marker of this version of the mart, with every block it lists on disk (and, with
     `check`, readable: a damaged block stops there, named, before any query reads it)."""
     paths = [block_path(data_dir, b) for b in marker.get("blocks", [])]
-    if "covers" not in marker or not all(p.exists() for p in paths):
+    if marker.get("version") != blocks_version() or not all(p.exists() for p in paths):
         return False
     if check:
         storage.check_readable(data_dir, paths)
