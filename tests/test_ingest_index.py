@@ -354,3 +354,57 @@ def test_a_province_and_the_national_summary_in_one_run(tmp_path):
     assert sorted(progress_rows["source_file"]) == ["progress.json", "service-results.json"]
     assert set(progress_rows["score"]) == {18.0}
     assert summary["matched"] == {"province": 4, "commune": 3}
+
+
+def test_the_earlier_services_list_of_units(tmp_path):
+    """`report_tinh_766_service` (2025): a list of units, the groups by code, numbers as text."""
+    listing = [
+        {
+            "ROW_STT": "1",
+            "ID": "398126",
+            "TEN": "Tỉnh An Giang",
+            "CKMB": "17.5",
+            "TDGQ": "19.2",
+            "CLGQ": "9.1",
+            "TTTT": "8.0",
+            "MDHL": "16.0",
+            "MDSH": "12.4",
+            "TONG_SCORE": "82.2",
+        },
+        {
+            "ROW_STT": "2",
+            "ID": "11358",
+            "TEN": "Thành phố Cần Thơ",
+            "CKMB": "16",
+            "TDGQ": "18.5",
+            "CLGQ": "9",
+            "TTTT": "7.5",
+            "MDHL": "15",
+            "MDSH": "11",
+            "TONG_SCORE": "77",
+        },
+    ]
+    src = write(tmp_path / "report_tinh_766.json", listing)
+    ingest([src], "index_766", tmp_path / "data", period="2025", as_of="2025-12-31")
+    rows = _rows(tmp_path / "data")
+    totals = rows[rows["group"] == "total"].set_index("province_code")["score"]
+    assert totals.to_dict() == {"91": 82.2, "92": 77.0}
+    an_giang = rows[(rows["province_code"] == "91") & (rows["group"] != "total")].set_index("group")["score"]
+    assert an_giang.to_dict() == {
+        "transparency": 17.5,
+        "progress": 19.2,
+        "online": 9.1,
+        "payment": 8.0,
+        "satisfaction": 16.0,
+        "digitisation": 12.4,
+    }
+
+
+def test_a_file_named_after_a_person_is_not_stored_under_that_name(tmp_path):
+    src = write(tmp_path / "Trần Thị Bình.json", progress())
+    summary = ingest([src], "index_766", tmp_path / "data", period=YEAR, as_of=AS_OF)
+    rows = _rows(tmp_path / "data")
+    assert rows["source_file"].isna().all()
+    assert [d["field"] for d in summary["dropped"]] == ["file name"]
+    for path in (tmp_path / "data").rglob("*.parquet"):
+        assert "Trần Thị Bình".encode() not in path.read_bytes()

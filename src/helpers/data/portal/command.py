@@ -26,6 +26,7 @@ from helpers.data import schema, storage
 from helpers.data.ingest import places, read
 from helpers.data.ingest.stage import Stage
 from helpers.data.ingest.values import Bad, blank, parse_date
+from helpers.data.portal import names
 from helpers.data.portal.responses import EXPECTED, TABLE, Response, read_response
 from helpers.data.portal.tables import read_table
 from helpers.data.portal.units import Unit, place
@@ -283,7 +284,7 @@ class Run:
             "as_of": self.as_of,
             "group": record.group,
             "metric": record.metric,
-            "source_file": path.name,
+            "source_file": self._file_name(path),
         }
         readers = {
             "numerator": _count,
@@ -303,6 +304,15 @@ class Run:
                     Problem(TABLE, column, None, shown, f"{record.where}: {exc}", file=str(path))
                 )
         return row
+
+    def _file_name(self, path: Path) -> str | None:
+        """The file's name, as stored: a name a person typed is checked like a unit's."""
+        name, why = names.checked_name(path.name)
+        if name is not None and names.looks_personal(path.stem):
+            name, why = None, "looks like a person's name or contact details"
+        if why and not any(d["file"] == str(path) and d["field"] == "file name" for d in self.dropped):
+            self.dropped.append({"file": str(path), "where": "-", "field": "file name", "reason": why})
+        return name
 
     def frame(self) -> pd.DataFrame:
         spec = schema.table(TABLE)
@@ -387,34 +397,3 @@ def _catalog_metrics() -> set[str]:
     for group in reference.catalog()["score_766"]:
         out |= {i["metric"] for i in [*group["parts"], *group.get("parameters", [])] if i.get("metric")}
     return out
-
-
-def describe(summary: dict) -> list[str]:
-    """The summary of `ingest_index` as lines for the terminal, in English."""
-    lines = [
-        f"Ingested {summary['rows']:,} rows of the portal's Decision 766 index for {summary['period']} "
-        f"as of {summary['as_of']} into {summary['folder']}:"
-    ]
-    for f in summary["files"]:
-        group = "" if f["group"] in ("all", "") else f", group {f['group']}"
-        lines.append(f"  {f['file']}: {f['shape']}{group}, {f['rows']:,} rows")
-    m = summary["matched"]
-    lines.append(
-        f"  names matched: {m['province']} provinces, {m['commune']} communes; "
-        f"{summary['departments']} departments kept under the portal's code and name; "
-        f"{summary['unmatched']} names matched no unit, {summary['ambiguous']} matched two or more"
-    )
-    for item in summary["names"]:
-        more = f" ({item['candidates']})" if item["candidates"] else ""
-        lines.append(f"    {item['status']} {item['level']}: {item['name']!r}: {item['reason']}{more}")
-    for item in summary["dropped"]:
-        lines.append(f"  not kept: {item['file']}, {item['where']}, {item['field']}: {item['reason']}")
-    if summary["unknown_metrics"]:
-        lines.append(
-            f"  metric codes the catalog does not score (kept): {', '.join(summary['unknown_metrics'])}"
-        )
-    if summary["written"]:
-        lines.append(f"  snapshots written: {', '.join(sorted(summary['written']))}")
-    if summary["replaced"]:
-        lines.append(f"  replaced what was stored for: {', '.join(summary['replaced'])}")
-    return lines

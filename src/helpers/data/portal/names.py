@@ -43,11 +43,11 @@ def checked_name(text: object) -> tuple[str | None, str | None]:
     return name, None
 
 
-def looks_personal(name: str) -> bool:
-    """Whether a name that matched no unit is a person's name or contact detail: the one
-    place portal names meet the personal-data scanner (names of units matched to the
-    reference lists are public and are not asked)."""
-    return personal.personal_value(name)
+def looks_personal(text: str) -> bool:
+    """Whether a name that matched no unit, a code or a file name is a person's name or
+    contact detail: the one place text from the portal meets the personal-data scanner
+    (names of units matched to the reference lists are public and are not asked)."""
+    return personal.personal_value(text)
 
 
 def checked_code(text: object) -> tuple[str | None, str | None]:
@@ -55,7 +55,7 @@ def checked_code(text: object) -> tuple[str | None, str | None]:
     code = "" if text is None else str(text).strip()
     if not code:
         return None, None
-    if not _CODE.fullmatch(code) or _NUMBER_RUN.search(code) or personal.personal_value(code):
+    if not _CODE.fullmatch(code) or _NUMBER_RUN.search(code) or looks_personal(code):
         return None, "not a unit code (letters, digits, '.', '-' and '_', at most 32)"
     return code, None
 

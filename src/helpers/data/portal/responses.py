@@ -11,8 +11,10 @@ Two shapes, under the envelope `{"code": "OK", "data": {...}}` (the bare `data` 
   `totalOnTime`, `totalReceived`; online services; payment), the score as `totalScore` or
   `score`.
 Which group a response is about comes from its metric codes or fields, as the catalog
-(`score_766` in indicators.yml) names them. Anything else is refused, naming what was
-expected.
+(`score_766` in indicators.yml) names them. The portal's earlier service
+(`report_tinh_766_service`, 2025) answered with a list of units, each with `TEN` (its
+name), the six group codes and `TONG_SCORE`, numbers as text: read like a score table.
+Anything else is refused, naming what was expected.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ _SCORE, _MAX, _RATIO, _METRICS, _GROUP_SCORES = (
     "groupScores",
 )
 _CHILD_SCORE, _CHILD_MAX = "score", "maxScore"
+_LIST_NAME, _LIST_CODE, _LIST_LEVEL, _LIST_TOTAL = "TEN", "MA_COQUAN", "CAPDONVIID", "TONG_SCORE"
+_LIST_LEVELS = {"1": "department", "2": "commune"}
 _COMMUNE_TYPES = {"COMMUNE", "COMMUNE_PEOPLE_COMMITTEE"}
 _DEPARTMENT_TYPES = {"PROVINCIAL_DEPARTMENT"}
 _PROVINCE_TYPES = {"PROVINCE"}
@@ -116,6 +120,9 @@ def unwrap(document: object) -> dict | None:
 
 def read_response(document: object, file: str) -> Response | None:
     """The records of one response; None when its shape is not one of the portal's."""
+    items = document.get(_ENVELOPE) if isinstance(document, dict) else document
+    if isinstance(items, list) and items and any(isinstance(i, dict) and _LIST_TOTAL in i for i in items):
+        return _listing(items, file)
     data = unwrap(document)
     if data is None:
         return None
@@ -261,5 +268,30 @@ def _tree(data: dict, file: str) -> Response:
                     f"{where}.{numerator}", head.name, head.code, role, head.level_hint, out.group, metric
                 )
                 record.numerator, record.denominator = unit.get(numerator), unit.get(denominator)
+                out.records.append(record)
+    return out
+
+
+# ---- the earlier service's list -----------------------------------------------------------------
+
+
+def _listing(items: list, file: str) -> Response:
+    """A list of units (`report_tinh_766_service`): a total and six group scores each."""
+    out = Response("list (report_tinh_766_service)", "all")
+    codes = group_codes()
+    points = {g["group"]: float(g["points"]) for g in reference.catalog()["score_766"]}
+    for i, item in enumerate(items):
+        where = f"[{i}]"
+        if not isinstance(item, dict):
+            out.problems.append(_problem(file, where, None, None, "expected an object (one unit)"))
+            continue
+        hint = _LIST_LEVELS.get(str(item.get(_LIST_LEVEL)))
+        total = Record(where, item.get(_LIST_NAME), item.get(_LIST_CODE), "child", hint, "total")
+        total.score, total.max_score = item.get(_LIST_TOTAL), 100.0
+        out.records.append(total)
+        for code, group in codes.items():
+            if code in item:
+                record = Record(f"{where}.{code}", total.name, total.code, "child", hint, group)
+                record.score, record.max_score = item[code], points[group]
                 out.records.append(record)
     return out
