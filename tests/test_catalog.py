@@ -27,6 +27,13 @@ DESIGN_IDS = [
     "tasks_on_time_pct",
     "tasks_overdue",
     "score_766",
+    "index_766",
+    "index_766_transparency",
+    "index_766_progress",
+    "index_766_online",
+    "index_766_payment",
+    "index_766_digitisation",
+    "index_766_satisfaction",
 ]
 
 FIELDS = [
@@ -49,7 +56,8 @@ def test_every_design_indicator_is_in_the_catalog_once():
     ids = [i["id"] for i in reference.catalog()["indicators"]]
     assert len(ids) == len(set(ids))
     assert set(DESIGN_IDS) <= set(ids)
-    assert set(ids) - set(DESIGN_IDS) == {"essential_online_pct"}  # README's worked example
+    # README's worked example, and the portal's measure of dossiers on time (score_766's progress)
+    assert set(ids) - set(DESIGN_IDS) == {"essential_online_pct", "dossiers_received_on_time_pct"}
 
 
 def test_every_indicator_is_fully_described():
@@ -61,7 +69,8 @@ def test_every_indicator_is_fully_described():
         assert ind["source"] in cat["sources"]
         assert ind["direction"] in ("higher", "lower")
         assert ind["unit"] in ("pct", "count", "score")
-        assert ind["table"] in ("dossiers", "procedures", "identification", "services", "tasks")
+        tables = ("dossiers", "procedures", "identification", "services", "tasks", "index_766")
+        assert ind["table"] in tables
         assert ind["id"].endswith("_pct") == (ind["unit"] == "pct")
 
 
@@ -97,3 +106,61 @@ def test_decision_766_parts_add_up_to_100_points():
         "digitisation": 22,
         "satisfaction": 18,
     }
+
+
+# The portal's own codes, typed here from its responses (transparency, satisfaction and
+# digitisation publish metrics[] with these codes; the groups' codes are those of its
+# national summary), independently of indicators.yml.
+PORTAL_GROUPS = {
+    "transparency": "CKMB",
+    "progress": "TDGQ",
+    "online": "CLGQ",
+    "payment": "TTTT",
+    "digitisation": "MDSH",
+    "satisfaction": "MDHL",
+}
+PORTAL_METRICS = {
+    "transparency": {
+        "PUBLISH_ON_TIME": 6,
+        "PUBLIC_UPDATE_ON_TIME": 4,
+        "PUBLIC_CONTENT_FULL": 2,
+        "DOSSIER_SYNC": 6,
+    },
+    "digitisation": {
+        "ORIGINAL_RESULT_AVAILABLE": 6,
+        "SO_HOA_GIAY_TO_GIAI_QUYET": 4,
+        "REUSED_DIGITIZED_DATA": 2,
+        "SYNCED_WITH_DVCQG_PERSONAL_STORAGE": 4,
+        "CITIZEN_DATA_CONNECTED_DOSSIER": 2,
+        "CITIZEN_DATA_CONNECTED_FORMALITY": 2,
+        "ELECTRONIC_CERTIFIED_COPY": 2,
+    },
+    "satisfaction": {
+        "DOSSIER_RECEIVING_SATISFACTION": 6,
+        "PETITION_PROCESSING_ON_TIME": 6,
+        "PETITION_HANDLING_SATISFACTION": 6,
+    },
+}
+
+
+def test_decision_766_groups_carry_the_portals_codes_points_and_formula_sources():
+    cat = reference.catalog()
+    for group in cat["score_766"]:
+        assert group["code"] == PORTAL_GROUPS[group["group"]]
+        assert group["formula_source"] in cat["formula_sources"]
+        for source in cat["formula_sources"].values():
+            assert source["en"] and source["vi"]
+        metrics = {
+            p["metric"]: p["points"] for p in group["parts"] if p.get("metric") and not p.get("fields")
+        }
+        assert metrics == PORTAL_METRICS.get(group["group"], {}), group["group"]
+    online = next(g for g in cat["score_766"] if g["group"] == "online")
+    assert online["formula_source"] == "not_published"
+    assert all(p.get("assumption") for p in online["parts"])
+
+
+def test_official_index_indicators_name_each_group_once():
+    cat = reference.catalog()
+    official = {i["index_group"]: i["id"] for i in cat["indicators"] if i.get("index_group")}
+    assert official == {"total": "index_766", **{g: f"index_766_{g}" for g in PORTAL_GROUPS}}
+    assert all(i["source"] == "dvcqg" for i in cat["indicators"] if i.get("index_group"))

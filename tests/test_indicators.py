@@ -384,26 +384,47 @@ def test_targets_and_status(data_dir):
 
 
 def test_score_766_by_hand(data_dir):
+    """Our estimate, scored as the portal scores (indicators.yml score_766): a part earns
+    min(points, points × ratio ÷ threshold); a zero denominator earns the part's `empty`
+    points; a part without data is not covered."""
     q = _values(data_dir, "44")
-    # Quảng Trị: synced 100 (6), on time 100 (20), online 100 ≥ threshold 50 (6), digitised
-    # 100 (11), e-result 100 (11), satisfied 100 (18); no procedures or fees: not measured
-    assert q.at["score_766", "value"] == approx(72.0)
-    assert q.at["score_766", "denominator"] == 72
+    # Quảng Trị has one dossier (d9): synced 6 × 100% = 6; received on time 20 × 1/1 = 20;
+    # online min(6, 6 × 100% ÷ 50%) = 6; no dossier with a fee: 0 of 6 (a missing ratio counts
+    # 0); e-result 6 × 100% = 6; digitised 4 × 100% = 4; satisfied min(6, 6 × 100% ÷ 90%) = 6;
+    # no procedures: published and procedures online not covered
+    assert q.at["score_766", "value"] == approx(48.0)
+    assert q.at["score_766", "denominator"] == 6 + 20 + 6 + 6 + 6 + 4 + 6
     assert "not measured: Procedures updated on time, Complete published content" in q.at["score_766", "note"]
     h = _values(data_dir, "79")
     expected = (
-        6 * 5 / 6
-        + 6 * 5 / 6
-        + 20 * 4 / 6
-        + 6 * (4 / 6) / 0.8
-        + 6 * 1.0
-        + 10 * 2 / 3
-        + 11 * 4 / 6
-        + 11 * 4 / 6
-        + 18 * 0.6
+        6 * 5 / 6  # procedures published 5/6
+        + 6 * 5 / 6  # dossiers synced 5/6
+        + 20 * 4 / 6  # received in P and not overdue at its end: d1 d3 d6 d8 of 6 (d2 d7 late)
+        + min(6, 6 * (4 / 6) / 0.8)  # procedures online 4/6, full marks at 80%
+        + min(6, 6 * 0.5 / 0.5)  # dossiers online 3/6, full marks at 50%
+        + 6 * 2 / 3  # paid online 2 of 3 with a fee
+        + 6 * 4 / 6  # e-result 4 of the 6 finished
+        + 4 * 4 / 6  # digitised 4 of the 6 received
+        + min(6, 6 * 0.6 / 0.9)  # satisfied 3 of 5 rated, full marks at 90%
     )
-    assert h.at["score_766", "value"] == approx(expected)
-    assert h.at["score_766", "denominator"] == 94
+    assert h.at["score_766", "value"] == approx(expected) == approx(49.0)
+    assert h.at["score_766", "denominator"] == 6 + 6 + 20 + 6 + 6 + 6 + 6 + 4 + 6
+
+
+def test_received_on_time_counts_pending_dossiers_at_the_end_of_the_period(data_dir):
+    r = _values(data_dir, "79")
+    # received in 2024-Q1: d1 d2 d3 d6 d7 d8; overdue at 31 March: d2 and d7 (finished late);
+    # d3 is pending but due on 10 April, so not overdue yet
+    assert (
+        r.at["dossiers_received_on_time_pct", "numerator"],
+        r.at["dossiers_received_on_time_pct", "denominator"],
+    ) == (4, 6)
+    # over January alone: d1 on time (d4 was received in December)
+    jan = _values(data_dir, "79", period="2024-01", baseline="2023-01")
+    assert jan.at["dossiers_received_on_time_pct", "value"] == approx(100.0)
+    # over February: d2 late and d7 late → 0 of 2
+    feb = _values(data_dir, "79", period="2024-02", baseline="2023-02")
+    assert feb.at["dossiers_received_on_time_pct", "value"] == approx(0.0)
 
 
 def test_commune_level_and_sums(data_dir):
@@ -459,7 +480,7 @@ def test_cli_json_contract(data_dir, capsys):
         == 0
     )
     rows = json.loads(capsys.readouterr().out)
-    assert len(rows) == 2 * 24
+    assert len(rows) == 2 * 32
     keys = {
         "unit",
         "period",
@@ -471,6 +492,7 @@ def test_cli_json_contract(data_dir, capsys):
         "change_pp",
         "rank",
         "of",
+        "recomputed",
     }
     assert all(keys <= set(r) for r in rows)
     synced = next(r for r in rows if r["unit"] == "79" and r["indicator"] == "dossiers_synced_pct")
@@ -494,9 +516,13 @@ def test_score_parts_by_hand(data_dir):
     from helpers.engine.score import parts_of_score
 
     parts = parts_of_score(review("44", "2024-Q1", data_dir=data_dir, lang="en"), "en").set_index("part")
-    # the six measured parts of Quảng Trị score in full: 6 + 20 + 6 + 11 + 11 + 18 = 72
-    assert parts["score"].sum() == approx(72.0)
+    # Quảng Trị's measured parts: 6 + 20 + 6 + 0 + 6 + 4 + 6 = 48 (see test_score_766_by_hand)
+    assert parts["score"].sum() == approx(48.0)
     assert parts.loc["dossiers_online", "score"] == approx(6.0)  # 100% ≥ the 50% threshold
+    assert parts.loc["paid_online", "score"] == 0 and parts.loc["paid_online", "measured"]  # no fee: 0
+    assert parts.loc["satisfied", "threshold"] == 90
     assert not parts.loc["updated_on_time", "measured"]
-    assert not parts.loc["paid_online", "measured"]  # no dossier carried a fee
+    assert not parts.loc["petitions_on_time", "measured"]
+    assert not parts.loc["published_on_time", "measured"]  # no procedures reported
     assert parts.loc["updated_on_time", "why"] == "no data on how promptly procedures are updated"
+    assert parts["points"].sum() == 100

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from helpers.core.errors import DamagedFile, InputError
-from helpers.data.schema import TABLE_NAMES
+from helpers.data.schema import EXPORT_TABLES, TABLE_NAMES
 
 
 def _positive_float(text: str) -> float:
@@ -126,10 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="the province of files without a province column (44, quang-tri, legacy/45)",
     )
+    ing.add_argument("--period", default=None, help="index_766: the year, quarter or month of the figures")
+    ing.add_argument("--as-of", default=None, help="index_766: the date the figures were published or saved")
     ing.set_defaults(func=cmd_ingest)
 
     tpl = sub.add_parser("template", help="write an .xlsx template for a canonical table")
-    tpl.add_argument("--table", required=True, choices=TABLE_NAMES)
+    tpl.add_argument("--table", required=True, choices=EXPORT_TABLES)
     tpl.add_argument("--lang", choices=["vi", "en"], default="vi")
     tpl.add_argument(
         "--output", type=Path, default=None, help="where to write it (default: template-TABLE-LANG.xlsx)"
@@ -293,7 +295,15 @@ def _print_summary(summary) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from helpers.data.ingest import describe, ingest
 
-    summary = ingest(args.files, args.table, args.data_dir, sheet=args.sheet, province=args.province)
+    summary = ingest(
+        args.files,
+        args.table,
+        args.data_dir,
+        sheet=args.sheet,
+        province=args.province,
+        period=args.period,
+        as_of=args.as_of,
+    )
     for line in describe(summary):
         print(line)
     return 0

@@ -19,7 +19,8 @@ class Column:
     `kind` says how values are read and checked: `id` (an identifier, unique in its
     table), `province`/`legacy_province`/`commune` (codes from the reference lists), `code`
     (a free code such as a procedure's), `date`, `month` (first day of a month), `bool`,
-    `enum` (one of `values`), `count` (a whole number, 0 or more), `text`, `group` (1-5).
+    `enum` (one of `values`), `count` (a whole number, 0 or more), `number` (a decimal
+    number, 0 or more: a published ratio or score), `text`, `group` (1-5).
     `required`: a row cannot exist without a value; the others may be missing (null),
     because exports carry only what the provincial system prints. `blank_is_value`: a
     blank says something (a dossier still pending, not rated, a task still open), so a
@@ -42,6 +43,9 @@ class Table:
     columns: tuple[Column, ...]
     date_column: str
     key: tuple[str, ...] = ()
+    published: bool = False
+    """Figures a public body publishes (the portal's Decision 766 index), read as published:
+    not a province's export, so no `p06 template` and no synthetic sample."""
 
     @property
     def names(self) -> list[str]:
@@ -78,6 +82,48 @@ AGENCY_LEVELS = ("province", "commune", "district")
 CHANNELS = ("online", "in_person", "postal")
 RATINGS = ("satisfied", "neutral", "dissatisfied")
 ONLINE_LEVELS = ("full", "partial", "none")
+
+# The official Decision 766 index as the National Public Service Portal publishes it
+# (DESIGN.md sections 5 and 7): one row per unit, period, snapshot and metric, group or total.
+INDEX_766_LEVELS = ("country", "province", "department", "commune")
+INDEX_766_GROUPS = ("total", "transparency", "progress", "online", "payment", "digitisation", "satisfaction")
+INDEX_766 = Table(
+    "index_766",
+    (
+        Column("province_code", "province"),  # empty for the country and for names matching no province
+        Column("commune_code", "commune", blank_is_value=True),
+        Column("portal_unit_code", "code"),  # the portal's own code: H44, H44.07, H44.100
+        Column("portal_unit_name", "text"),  # as the portal writes it, once checked
+        Column("unit_level", "enum", required=True, values=INDEX_766_LEVELS),
+        Column("period", "code", required=True),  # its label: 2026, 2026-Q3, 2026-08
+        Column("period_start_on", "month", required=True),
+        Column("period_end_on", "date", required=True),  # the period's last day
+        Column("as_of", "date", required=True),  # the snapshot's date
+        Column("group", "enum", required=True, values=INDEX_766_GROUPS),
+        Column("metric", "code", blank_is_value=True),  # empty on a group's or the total's row
+        Column("numerator", "count", blank_is_value=True),
+        Column("denominator", "count", blank_is_value=True),
+        Column("ratio", "number", blank_is_value=True),
+        Column("score", "number", blank_is_value=True),
+        Column("max_score", "number", blank_is_value=True),
+        Column("rank", "count", blank_is_value=True),
+        Column("source_file", "text"),
+    ),
+    date_column="period_start_on",
+    key=(
+        "unit_level",
+        "province_code",
+        "commune_code",
+        "portal_unit_code",
+        "portal_unit_name",
+        "period",
+        "as_of",
+        "group",
+        "metric",
+        "source_file",  # the same published figure may come in two files: a response and a summary
+    ),
+    published=True,
+)
 
 TABLES: dict[str, Table] = {
     t.name: t
@@ -166,14 +212,25 @@ TABLES: dict[str, Table] = {
             ),
             date_column="assigned_on",
         ),
+        INDEX_766,
     )
 }
 """Every canonical table, in DESIGN.md order."""
 
 TABLE_NAMES = tuple(TABLES)
 
+EXPORT_TABLES = tuple(name for name, t in TABLES.items() if not t.published)
+"""The tables a province exports (and `p06 template` and the sample write)."""
 
-_ARROW_TYPES = {"date": "date32", "month": "date32", "bool": "bool_", "count": "int64", "group": "int64"}
+
+_ARROW_TYPES = {
+    "date": "date32",
+    "month": "date32",
+    "bool": "bool_",
+    "count": "int64",
+    "group": "int64",
+    "number": "float64",
+}
 
 
 def arrow_schema(name: str):

@@ -111,6 +111,8 @@ def _column(col: canonical.Column) -> pa.Column:
         return pa.Column("Int64", pa.Check.ge(0), nullable=nullable)
     if col.kind == "group":
         return pa.Column("Int64", pa.Check.isin([1, 2, 3, 4, 5]), nullable=nullable)
+    if col.kind == "number":
+        return pa.Column("float64", pa.Check.ge(0), nullable=nullable)
     length = 500 if col.kind == "text" and col.name == "title" else 200 if col.kind == "text" else 128
     return pa.Column(str, pa.Check.str_length(1, length), nullable=nullable, unique=col.kind == "id")
 
@@ -171,6 +173,10 @@ _RULES = {
         _not_future("assigned_on"),
         _not_future("completed_on"),
     ],
+    "index_766": lambda: [
+        _commune_in_province(),
+        _not_after("period_start_on", "period_end_on"),
+    ],
 }
 """The rules across columns of each table (the schema gives the columns themselves)."""
 
@@ -223,6 +229,8 @@ def _nullable_types(table: str, df: pd.DataFrame) -> pd.DataFrame:
             or (pd.api.types.is_float_dtype(values) and values.dropna().mod(1).eq(0).all())
         ):
             out[col.name] = values.astype("Int64")
+        elif col.kind == "number" and (pd.api.types.is_numeric_dtype(values) or values.isna().all()):
+            out[col.name] = values.astype("float64")
     return out
 
 

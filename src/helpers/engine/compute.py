@@ -20,6 +20,7 @@ from helpers.core import reference
 from helpers.core.periods import Period, month_index
 from helpers.data import storage
 from helpers.engine.mart import BLOCKS_BY_NAME, block_path, mart_dir
+from helpers.engine.official import indicator_rows
 from helpers.engine.score import score_766
 from helpers.engine.specs import Spec, specs
 from helpers.engine.windows import window_sum_sql
@@ -164,9 +165,10 @@ def compute(data_dir: Path | str, level: str, period: Period, blocks: list[str])
     """Numerator, denominator, value and coverage of every indicator for every unit of a level.
 
     Long format: unit_code, indicator, numerator, denominator, value, months,
-    months_covered, as_of (the month a last-month or stock figure is read at), absent and
-    partly (optional columns missing). An indicator whose block is missing (table absent,
-    or no commune detail) has missing values throughout.
+    months_covered, as_of (the month a last-month or stock figure is read at, the snapshot's
+    date of an official figure), absent and partly (optional columns missing), and for the
+    official index `helpers.engine.official.OFFICIAL_COLUMNS`. An indicator whose block is
+    missing (table absent, or no commune detail) has missing values throughout.
     """
     units = level_units(level)
     n = len(units)
@@ -194,7 +196,8 @@ def compute(data_dir: Path | str, level: str, period: Period, blocks: list[str])
     score["months"] = period.n_months
     score["months_covered"] = score["unit_code"].map(received).fillna(0).astype(int)
     score["as_of"], score["absent"], score["partly"] = None, "", ""
-    return pd.concat([long, score], ignore_index=True)
+    official = indicator_rows(data_dir, level, period, units)
+    return pd.concat([long, score, official], ignore_index=True)
 
 
 def shared_path(

@@ -23,6 +23,7 @@ from helpers.core.units import COUNTRY, Unit, check_unit_period, names, parse_un
 from helpers.engine.compute import compute_cached, precompute
 from helpers.engine.mart import BLOCKS_BY_NAME, current_mart, read_marker
 from helpers.engine.notes import Notes
+from helpers.engine.official import indicator_ids
 from helpers.engine.specs import specs
 
 # ---- reviews --------------------------------------------------------------------------------
@@ -203,8 +204,10 @@ COLUMNS = [
     "baseline_months",
     "as_of",
     "note",
+    "recomputed",
 ]
-"""The columns of a review table, in order (`p06 indicators` prints them)."""
+"""The columns of a review table, in order (`p06 indicators` prints them); `recomputed`:
+the official index's groups by the catalog's formulas over the portal's own figures."""
 
 
 def _ranks(now: pd.DataFrame) -> pd.DataFrame:
@@ -216,12 +219,16 @@ def _ranks(now: pd.DataFrame) -> pd.DataFrame:
     rank = key.groupby(by, sort=False).rank(method="min")
     of = now["value"].notna().groupby(by, sort=False).transform("sum")
     ranked = now["value"].notna() & (of > 1)
+    rank, of = rank.where(ranked), of.where(ranked)
+    if "official_rank" in now:  # the official index: ranked as published, within its snapshot
+        official = now["indicator"].isin(set(indicator_ids().values()))
+        rank, of = rank.where(~official, now["official_rank"]), of.where(~official, now["official_of"])
     return pd.DataFrame(
         {
             "unit_code": now["unit_code"].values,
             "indicator": by.values,
-            "rank": rank.where(ranked).astype("Int64").values,
-            "of": of.where(ranked).astype("Int64").values,
+            "rank": rank.astype("Int64").values,
+            "of": of.astype("Int64").values,
         }
     )
 

@@ -12,6 +12,7 @@ inputs give the same bytes, and a rebuild after a change equals a build from scr
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from helpers.core.errors import InputError
 from helpers.data import storage
 from helpers.data.fingerprints import data_files
 from helpers.data.schema import TABLES
-from helpers.engine.windows import done_on_time_sql, overdue_sql
+from helpers.engine.windows import OVERDUE_LAGS, done_on_time_sql, overdue_sql, received_on_time_sql
 
 MARKER = "MART.json"
 STATS = ".input-stats.json"
@@ -74,12 +75,14 @@ _RECEIVED_KNOWN = (
     "finished_on",
 )
 _FINISHED_KNOWN = ("due_on", "e_result", "rating")
+_ON_TIME_COLUMNS = tuple(f"received_on_time_{k}" for k in range(OVERDUE_LAGS + 1))
 
 _DOSSIER_FLOWS = f"""
     SELECT date_trunc('month', received_on)::DATE AS month, province_code, legacy_province_code,
            commune_code,
            count(*) AS rows,
            count(*) AS received,
+           {received_on_time_sql()},
            count(*) FILTER (WHERE synced) AS synced,
            count(*) FILTER (WHERE channel = 'online') AS online,
            count(*) FILTER (WHERE full_online) AS full_online,
@@ -91,7 +94,7 @@ _DOSSIER_FLOWS = f"""
     FROM src GROUP BY ALL
     UNION ALL
     SELECT date_trunc('month', finished_on)::DATE, province_code, legacy_province_code,
-           commune_code, 0, 0, 0, 0, 0, 0, 0, 0,
+           commune_code, 0, 0, {", ".join("0" for _ in _ON_TIME_COLUMNS)}, 0, 0, 0, 0, 0, 0,
            count(*),
            count(*) FILTER (WHERE finished_on <= due_on),
            count(*) FILTER (WHERE e_result),
@@ -163,6 +166,7 @@ BLOCKS = (
         (
             "rows",
             "received",
+            *_ON_TIME_COLUMNS,
             "synced",
             "online",
             "full_online",
@@ -224,6 +228,12 @@ BLOCKS = (
     ),
 )
 BLOCKS_BY_NAME = {b.name: b for b in BLOCKS}
+
+
+def blocks_version() -> str:
+    """A hash of every block's SQL and measures: a mart built by other code is rebuilt."""
+    text = json.dumps([[b.name, b.sql, list(b.measures)] for b in BLOCKS])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def mart_dir(data_dir: Path | str) -> Path:
@@ -335,6 +345,7 @@ def build_mart(data_dir: Path | str, force: bool = False) -> dict:
     finally:
         con.close()
     marker = {
+        "version": blocks_version(),
         "inputs": prints,
         "first_dates": {f["file"]: f["first"] for f in inputs},
         "blocks": sorted(rows),
@@ -351,7 +362,7 @@ def _complete(data_dir: Path | str, marker: dict, check: bool = False) -> bool:
     """A marker of this version of the mart, with every block it lists on disk (and, with
     `check`, readable: a damaged block stops there, named, before any query reads it)."""
     paths = [block_path(data_dir, b) for b in marker.get("blocks", [])]
-    if "covers" not in marker or not all(p.exists() for p in paths):
+    if marker.get("version") != blocks_version() or not all(p.exists() for p in paths):
         return False
     if check:
         storage.check_readable(data_dir, paths)

@@ -47,10 +47,26 @@ class Notes:
                 pts = 0 if pd.isna(row.denominator) else int(row.denominator)
                 names = [in_sentence(self.name("part", p), self.lang) for p in unmeasured[row.unit_code]]
                 parts = [self.t("note_score", points=pts, parts=", ".join(names))]
+            elif isinstance(getattr(row, "official_note", None), str):
+                parts = self._official(row)
             else:
                 parts = self._indicator(row)
             notes.append("; ".join(parts) or None)
         return notes
+
+    _OFFICIAL = {
+        "no_table": "note_official_no_table",
+        "no_snapshot": "note_official_no_snapshot",
+        "published": "note_official",
+        "derived_total": "note_official_total",
+        "formula_not_published": "note_formula_not_published",
+        "no_figures": "note_no_figures",
+    }
+
+    def _official(self, row) -> list[str]:
+        """The official index: where its figure comes from, and why it is not recomputed."""
+        date = f"{row.as_of:%d/%m/%Y}" if row.as_of is not None and not pd.isna(row.as_of) else ""
+        return [self.t(self._OFFICIAL[key], date=date) for key in row.official_note.split("|")]
 
     @staticmethod
     def _unmeasured(out: pd.DataFrame) -> dict[str, list[str]]:

@@ -19,7 +19,7 @@ from helpers.data import storage
 from helpers.engine.compute import ratio
 from helpers.engine.mart import block_path, current_mart
 from helpers.engine.specs import specs
-from helpers.engine.windows import monthly_window
+from helpers.engine.windows import monthly_column, monthly_window
 
 
 def _months(start: date, end: date) -> list[date]:
@@ -49,8 +49,10 @@ def monthly(
         if len(rows):
             rows = rows.reindex(_months(min(rows.index), end), fill_value=0)
         for s in mine:
-            num = monthly_window(rows[s.numerator[0]], s.numerator[1])
-            den = monthly_window(rows[s.denominator[0]], s.denominator[1]) if s.denominator else None
+            num = monthly_window(rows[monthly_column(*s.numerator)], s.numerator[1])
+            den = None
+            if s.denominator:
+                den = monthly_window(rows[monthly_column(*s.denominator)], s.denominator[1])
             if part == "denominator":
                 value = den.astype(float) if den is not None else num * float("nan")
             else:
@@ -60,7 +62,7 @@ def monthly(
 
 
 def _block_rows(data_dir: Path | str, block: str, unit: Unit, end: date, mine: list) -> pd.DataFrame:
-    columns = sorted({"rows"} | {p[0] for s in mine for p in (s.numerator, s.denominator) if p})
+    columns = sorted({"rows"} | {monthly_column(*p) for s in mine for p in (s.numerator, s.denominator) if p})
     rows = (
         storage.shared_connection()
         .execute(

@@ -1,8 +1,10 @@
 """The definitions every engine query shares, written once.
 
-A period's figure is read from monthly counts through one of three windows: the months of
-the period (`period`, flows), its last month (`last_month`, catalogue-type figures), or
-every month up to its end (`to_date`, stocks). A task is overdue at a day when its
+A period's figure is read from monthly counts through one of four windows: the months of
+the period (`period`, flows), its last month (`last_month`, catalogue-type figures), every
+month up to its end (`to_date`, stocks), or the months of the period each read as seen at
+the period's end (`period_at_end`: dossiers not overdue at the end, from counts kept per
+number of months between receipt and the end, `<column>_<k>`). A task is overdue at a day when its
 deadline has passed and it is not completed by that day. The mart, the indicator engine,
 the monthly series and the task tables all use these, so they cannot disagree.
 """
@@ -13,12 +15,17 @@ from datetime import date
 
 import pandas as pd
 
+OVERDUE_LAGS = 3
+"""Months after its month of receipt within which a dossier's falling overdue is placed
+exactly (`period_at_end`); a later one is judged at the data's last date."""
+
 
 def window_sql(window: str, start: str, end: str, month: str = "month") -> str:
     """The SQL condition on the `month` column for a window over months `start`..`end`
     (SQL date expressions)."""
     return {
         "period": f"{month} BETWEEN {start} AND {end}",
+        "period_at_end": f"{month} BETWEEN {start} AND {end}",
         "last_month": f"{month} = {end}",
         "to_date": f"{month} <= {end}",
     }[window]
@@ -29,7 +36,23 @@ def window_sum_sql(column: str, window: str, start: date, end: date, table: str 
     (`table`: the alias of the mart block in the query, if any)."""
     prefix = f"{table}." if table else ""
     condition = window_sql(window, f"DATE '{start}'", f"DATE '{end}'", f"{prefix}month")
-    return f'coalesce(sum({prefix}{column}) FILTER (WHERE {condition}), 0) AS "{column}@{window}"'
+    summed = at_end_sql(column, end, prefix) if window == "period_at_end" else f"{prefix}{column}"
+    return f'coalesce(sum({summed}) FILTER (WHERE {condition}), 0) AS "{column}@{window}"'
+
+
+def at_end_sql(column: str, end: date, prefix: str = "") -> str:
+    """SQL: a month's `column` as seen at the end of the month `end`: `<column>_<k>` for the
+    month `k` months before it (the last column for `OVERDUE_LAGS` months or more)."""
+    cases = " ".join(
+        f"WHEN {prefix}month = DATE '{end}' - INTERVAL {k} MONTH THEN {prefix}{column}_{k}"
+        for k in range(OVERDUE_LAGS)
+    )
+    return f"CASE {cases} ELSE {prefix}{column}_{OVERDUE_LAGS} END"
+
+
+def monthly_column(column: str, window: str) -> str:
+    """The mart column a month reads when read as a period of its own."""
+    return f"{column}_0" if window == "period_at_end" else column
 
 
 def monthly_window(series: pd.Series, window: str) -> pd.Series:
@@ -48,3 +71,22 @@ def overdue_sql(day: str, deadline: str = "deadline", completed: str = "complete
 def done_on_time_sql(deadline: str = "deadline", completed: str = "completed_on") -> str:
     """SQL: a task completed by its deadline."""
     return f"({completed} <= {deadline})"
+
+
+def received_on_time_sql() -> str:
+    """SQL (the mart's dossiers of a month, `src`): dossiers received in the month and not
+    overdue at the end of a period that ends `k` months later (`received_on_time_<k>`, the
+    last for `OVERDUE_LAGS` months or more). A dossier is overdue from the day after its due
+    date when not finished by then (finished late, or pending), so pending dossiers count,
+    as on the portal; the last column judges pending dossiers at the data's last date.
+    `at_end_sql` reads these columns."""
+    late = "(due_on IS NOT NULL AND (finished_on IS NULL OR finished_on > due_on))"
+    months = "(date_diff('month', date_trunc('month', received_on), date_trunc('month', due_on + 1)))"
+    last = "(SELECT max(greatest(received_on, coalesce(finished_on, received_on))) FROM src)"
+    out = [
+        f"count(*) FILTER (WHERE NOT ({late} AND {months} <= {k})) AS received_on_time_{k}"
+        for k in range(OVERDUE_LAGS)
+    ]
+    ever = f"({late} AND (finished_on IS NOT NULL OR due_on < {last}))"
+    out.append(f"count(*) FILTER (WHERE NOT {ever}) AS received_on_time_{OVERDUE_LAGS}")
+    return ", ".join(out)

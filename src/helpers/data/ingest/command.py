@@ -176,13 +176,27 @@ def _read_source(plan: Plan, source: read.Source, where: int, run: dict) -> int:
 
 
 def ingest(
-    paths, table: str, data_dir: Path | str, sheet: str | None = None, province: str | None = None
+    paths,
+    table: str,
+    data_dir: Path | str,
+    sheet: str | None = None,
+    province: str | None = None,
+    period: str | None = None,
+    as_of: str | None = None,
 ) -> dict:
     """Read and check every file named (a folder: every export in it); write nothing
     unless all pass; then replace the province-months they cover. `province`: a unit
     selector (44, quang-tri, legacy/45) for files of one province without a province
-    column. Returns a summary (see `describe`)."""
+    column. `period` and `as_of`: the period and snapshot date of the portal's Decision 766
+    index (table index_766, read by `helpers.data.portal`). Returns a summary (see
+    `describe`)."""
     spec = schema.table(table)
+    if spec.published:
+        from helpers.data.portal import ingest_index
+
+        return ingest_index(paths, data_dir, period=period, as_of=as_of, province=province, sheet=sheet)
+    if period is not None or as_of is not None:
+        raise InputError(f"--period and --as-of are for --table index_766, not {table}")
     data_dir = Path(data_dir)
     processed = storage.processed_dir(data_dir)
     if (processed / storage.SAMPLE_MARKER).exists():
@@ -230,6 +244,10 @@ def ingest(
 
 def describe(summary: dict) -> list[str]:
     """The summary of `ingest` as lines for the terminal, in English."""
+    if schema.table(summary["table"]).published:
+        from helpers.data.portal import describe as describe_index
+
+        return describe_index(summary)
     lines = [f"Ingested {summary['rows']:,} rows into table {summary['table']} ({summary['folder']}):"]
     for f in summary["files"]:
         sheet = f", sheet {f['sheet']}" if f["sheet"] else ""

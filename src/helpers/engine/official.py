@@ -1,0 +1,217 @@
+"""The official Decision 766 index as the National Public Service Portal publishes it
+(table `index_766`, DESIGN.md sections 5-7): the latest snapshot of a period, its ranks, and
+each group recomputed from the portal's own figures.
+
+A unit's figure for a period is its published score in the latest snapshot held (by
+`as_of`), group by group; where a snapshot gives all six groups of a unit and no total, the
+total is their sum. Ranks are those published; where the source gives none, units are
+ranked by the published score (ties share the best rank) among the units of the same
+level in the same snapshot: provinces among provinces, departments and communes among
+those of their province. `recomputed` applies the catalog's formulas (`score_766`) to the
+figures the source gives.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers.core import reference
+from helpers.core.periods import Period, month_index
+from helpers.data import storage
+from helpers.data.schema import INDEX_766
+from helpers.engine.score import groups, recompute_groups
+
+TABLE = INDEX_766.name
+GROUPS = ("total", *(g["group"] for g in groups()))
+"""The total, then the six groups in the catalog's order."""
+
+_DUPLICATE_KEY = ["unit_key", "period", "as_of", "group", "metric"]
+
+
+@lru_cache(maxsize=1)
+def indicator_ids() -> dict[str, str]:
+    """Catalog indicator id of the total and of each group (`index_group` in indicators.yml)."""
+    return {i["index_group"]: i["id"] for i in reference.catalog()["indicators"] if i.get("index_group")}
+
+
+def _unit_key(frame: pd.DataFrame) -> pd.Series:
+    """Who a row is about: a province or commune code where the name matched one, `VN` for
+    the country, else the portal's name (or code, where the name was not kept) for
+    departments and unmatched names: the portal gives codes in some responses only."""
+    portal = "portal:" + frame["portal_unit_name"].fillna(frame["portal_unit_code"]).fillna("")
+    level = frame["unit_level"]
+    key = np.where(
+        (level == "commune") & frame["commune_code"].notna(),
+        frame["commune_code"],
+        np.where(
+            (level == "province") & frame["province_code"].notna(),
+            frame["province_code"],
+            np.where(level == "country", "VN", portal),
+        ),
+    )
+    return pd.Series(key, index=frame.index)
+
+
+def index_rows(data_dir: Path | str) -> pd.DataFrame:
+    """Every row of the table, each with its `unit_key`, duplicates across files dropped
+    (a rank kept where one copy has it), and the totals derived from six groups added;
+    remembered while no file of the table changes."""
+    files = storage.table_files(data_dir, TABLE)
+    stats = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    return _index_rows(str(data_dir), stats).copy()
+
+
+@lru_cache(maxsize=4)
+def _index_rows(data_dir: str, stats: tuple) -> pd.DataFrame:
+    names = INDEX_766.names
+    if not stats:
+        return pd.DataFrame(columns=[*names, "unit_key", "derived"])
+    frame = storage.read_table(data_dir, TABLE).to_pandas()
+    for column in ("period_start_on", "period_end_on", "as_of"):
+        frame[column] = pd.to_datetime(frame[column]).dt.date
+    frame["unit_key"] = _unit_key(frame)
+    frame["derived"] = False
+    frame = frame.sort_values(["rank", "source_file"], na_position="last", kind="stable")
+    frame = frame.drop_duplicates(_DUPLICATE_KEY, keep="first")
+    return pd.concat([frame, _derived_totals(frame)], ignore_index=True)
+
+
+def _derived_totals(frame: pd.DataFrame) -> pd.DataFrame:
+    """A total for every unit and snapshot with the six groups' scores and no total."""
+    heads = frame[frame["metric"].isna()]
+    keys = ["unit_key", "period", "as_of"]
+    has_total = heads[heads["group"] == "total"].set_index(keys).index
+    parts = heads[(heads["group"] != "total") & heads["score"].notna()]
+    counts = parts.groupby(keys)["group"].nunique()
+    complete = counts[(counts == len(GROUPS) - 1) & ~counts.index.isin(has_total)].index
+    if not len(complete):
+        return frame.iloc[0:0]
+    chosen = parts.set_index(keys).loc[complete].reset_index()
+    sums = chosen.groupby(keys).agg(score=("score", "sum"), max_score=("max_score", "sum"))
+    first = chosen.drop_duplicates(keys).set_index(keys)
+    out = first.assign(score=sums["score"], max_score=sums["max_score"]).reset_index()
+    return out.assign(group="total", metric=None, numerator=np.nan, denominator=np.nan, ratio=np.nan).assign(
+        rank=np.nan, derived=True
+    )
+
+
+# ---- a period's latest snapshot -----------------------------------------------------------------
+
+
+def _scope(frame: pd.DataFrame) -> pd.Series:
+    """Among whom a unit is ranked: communes and departments within their province."""
+    inside = frame["unit_level"].isin(["commune", "department"])
+    return frame["province_code"].where(inside, "").fillna("")
+
+
+def ranked(heads: pd.DataFrame) -> pd.DataFrame:
+    """Group and total rows with `rank` and `of`: as published, else by the published score
+    (ties share the best rank) among the units of the same level in the same snapshot."""
+    heads = heads.assign(scope=_scope(heads))
+    keys = [heads["period"], heads["as_of"], heads["unit_level"], heads["group"], heads["scope"]]
+    published = heads["rank"].notna()
+    any_published = published.groupby(keys).transform("any")
+    by_score = heads["score"].groupby(keys).rank(method="min", ascending=False)
+    count_scored = heads["score"].notna().groupby(keys).transform("sum")
+    count_ranked = published.groupby(keys).transform("sum")
+    rank = heads["rank"].where(any_published, by_score)
+    of = count_ranked.where(any_published, count_scored)
+    keep = rank.notna() & (of > 1)
+    return heads.assign(rank=rank.where(keep), of=of.where(keep)).drop(columns="scope")
+
+
+def latest(rows: pd.DataFrame, period: Period | str) -> pd.DataFrame:
+    """The group and total rows of a period's latest snapshot per unit and group, ranked,
+    each with `recomputed` (and `formula_note` where it cannot be) from the metrics of the
+    same snapshot, and the numerator and denominator of a group of one part (progress: on
+    time of received)."""
+    period_rows = rows[rows["period"] == str(period)]
+    heads = ranked(period_rows[period_rows["metric"].isna()])
+    if heads.empty:
+        return heads.assign(recomputed=pd.Series(dtype=float), formula_note=pd.Series(dtype=object))
+    newest = heads.groupby(["unit_key", "group"])["as_of"].transform("max")
+    heads = heads[heads["as_of"] == newest]
+    keys = ["unit_key", "as_of", "group"]
+    figures = period_rows[period_rows["metric"].notna()].merge(heads[keys], on=keys)
+    empty = pd.DataFrame(columns=[*keys, "recomputed", "head_numerator", "head_denominator", "formula_note"])
+    done = recompute_groups(figures, keys) if len(figures) else empty
+    heads = heads.merge(done, on=keys, how="left")
+    unpublished = {g["group"] for g in groups() if g["formula_source"] == "not_published"}
+    heads["formula_note"] = np.select(
+        [heads["group"].isin(unpublished) | (heads["group"] == "total"), heads["formula_note"].isna()],
+        ["formula_not_published", "no_figures"],
+        heads["formula_note"],
+    )
+    heads["formula_note"] = heads["formula_note"].where(heads["recomputed"].isna(), None)
+    heads["numerator"] = heads["numerator"].where(heads["numerator"].notna(), heads["head_numerator"])
+    heads["denominator"] = heads["denominator"].where(heads["denominator"].notna(), heads["head_denominator"])
+    return heads.drop(columns=["head_numerator", "head_denominator"])
+
+
+def months_covered(period: Period, as_of) -> int:
+    """The months of the period a snapshot of `as_of` covers (the figure is the year, quarter
+    or month to that date while the period runs)."""
+    if as_of is None or pd.isna(as_of):
+        return 0
+    return max(0, min(period.n_months, month_index(as_of) - month_index(period.start) + 1))
+
+
+# ---- rows of `p06 indicators` --------------------------------------------------------------------
+
+
+OFFICIAL_COLUMNS = ["recomputed", "official_rank", "official_of", "official_note"]
+"""The columns the official indicators add to a computation (missing for the others)."""
+
+
+def indicator_rows(data_dir: Path | str, level: str, period: Period, units: list[str]) -> pd.DataFrame:
+    """The official indicators of every unit of a level (province, commune, country) in the
+    long format of `helpers.engine.compute`, with the columns of OFFICIAL_COLUMNS.
+
+    `official_note` says why a value is missing or how it was made: `no_table` (no index
+    held), `no_snapshot` (none for this period), `derived_total`; `formula_note`-style
+    reasons for `recomputed` follow after a `|`.
+    """
+    ids = indicator_ids()
+    have = bool(storage.table_files(data_dir, TABLE))
+    heads = latest(index_rows(data_dir), period) if have else pd.DataFrame()
+    if len(heads):
+        heads = heads[heads["unit_key"].isin(set(units))]
+    found = {(r.unit_key, r.group): r for r in heads.itertuples()} if len(heads) else {}
+    records = []
+    for group in GROUPS:
+        for unit in units:
+            row = found.get((unit, group))
+            note = "no_table" if not have else "no_snapshot" if row is None else _note(row)
+            records.append(
+                {
+                    "unit_code": unit,
+                    "indicator": ids[group],
+                    "numerator": np.nan if row is None else row.numerator,
+                    "denominator": np.nan if row is None else row.denominator,
+                    "value": np.nan if row is None else row.score,
+                    "months": period.n_months,
+                    "months_covered": 0 if row is None else months_covered(period, row.as_of),
+                    "as_of": None if row is None else row.as_of,
+                    "absent": "",
+                    "partly": "",
+                    "recomputed": np.nan if row is None else row.recomputed,
+                    "official_rank": np.nan if row is None else row.rank,
+                    "official_of": np.nan if row is None else row.of,
+                    "official_note": note,
+                }
+            )
+    out = pd.DataFrame(records)
+    for column in ("numerator", "denominator", "value", "recomputed", "official_rank", "official_of"):
+        out[column] = out[column].astype(float)
+    return out
+
+
+def _note(row) -> str:
+    parts = ["derived_total" if row.derived else "published"]
+    if isinstance(row.formula_note, str):
+        parts.append(row.formula_note)
+    return "|".join(parts)
