@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from helpers.core.errors import InputError, Problem
+from helpers.data import personal as personal_data
 from helpers.data import schema, storage
 from helpers.data.ingest import headers, personal, places, read, vocab
 from helpers.data.ingest.convert import Plan, to_frame
@@ -58,8 +59,21 @@ class Keys:
         return out
 
 
+def _shown(value):
+    """A value as a problem shows it: personal data masked (the terminal and its logs are
+    written files too), a long value cut short."""
+    if not isinstance(value, str):
+        return value
+    value = personal_data.mask(value)
+    return value if len(value) <= SHOWN_CHARS else f"{value[:SHOWN_CHARS]}… ({len(value):,} characters)"
+
+
+SHOWN_CHARS = 80
+"""How much of a value a problem shows."""
+
+
 def _problem(plan: Plan, source: read.Source, column, row, value, reason) -> Problem:
-    return Problem(plan.table, column, row, value, reason, file=str(source.file), sheet=source.sheet)
+    return Problem(plan.table, column, row, _shown(value), reason, file=str(source.file), sheet=source.sheet)
 
 
 def _schema_problems(plan: Plan, source: read.Source, frame: pd.DataFrame, keys: list[str]) -> list[Problem]:
@@ -93,16 +107,17 @@ def _personal_by_content(match: headers.Match, chunk: read.Chunk) -> None:
             match.drop(key)
 
 
-def _source_summary(plan: Plan, source: read.Source, rows: int) -> dict:
-    match = plan.match
+def _source_summary(plan: Plan, source: read.Source, rows: int, screen: personal.Screen) -> dict:
+    match, shown = plan.match, _shown
     return {
         "file": str(source.file),
         "sheet": source.sheet,
         "header_row": source.header_row,
         "rows": rows,
-        "personal_dropped": [match.personal[p] for p in sorted(match.personal)],
-        "ignored": match.ignored,
-        "approximate": {h: vocab.canonical_of(k) for h, k in match.approximate.items()},
+        "personal_dropped": [shown(match.personal[p]) for p in sorted(match.personal)],
+        "personal_masked": screen.summary(),
+        "ignored": [{**i, "header": shown(i["header"])} for i in match.ignored],
+        "approximate": {shown(h): vocab.canonical_of(k) for h, k in match.approximate.items()},
         "missing_columns": plan.missing,
         "unmeasurable_indicators": plan.unmeasurable(),
     }
@@ -139,6 +154,12 @@ class Problems(list):
         if self.seen[kind] <= self.LIMIT:
             self.append(problem)
 
+    def count_more(self, problem: Problem, total: int) -> None:
+        """Count rows of `problem`'s kind up to `total` without keeping them (rows that
+        were not kept where they were found)."""
+        kind = (problem.file, problem.sheet, problem.column, problem.reason)
+        self.seen[kind] = max(self.seen.get(kind, 0), total)
+
     def finish(self) -> None:
         for (file, sheet, column, reason), count in self.seen.items():
             if count > self.LIMIT:
@@ -156,9 +177,11 @@ def _read_source(plan: Plan, source: read.Source, where: int, run: dict) -> int:
             _problem(plan, source, second, None, second, f"two columns for {key}: {first!r} and {second!r}")
         )
     rows = 0
+    screen = None
     for number, chunk in enumerate(source.chunks()):
         if number == 0:
             _personal_by_content(plan.match, chunk)
+            screen = personal.Screen(plan.spec, plan.provided, plan.header_of)
         frame, bad_values, bad = to_frame(chunk, plan)
         rows += len(frame)
         for row, key, value, why in bad_values:
@@ -167,12 +190,19 @@ def _read_source(plan: Plan, source: read.Source, where: int, run: dict) -> int:
         for problem in _schema_problems(plan, source, frame[~bad], run["keys"].columns):
             problems.add(problem)
         run["keys"].add(frame, where)
+        masked = screen.apply(frame, run["salt"], run["con"])
         if not problems and len(frame):
-            data = _carried(plan, frame, run["salt"], run["con"])
+            data = _carried(plan, masked, run["salt"], run["con"])
             run["stage"].add(data, partition_keys(frame, plan.table))
     for column in plan.missing_required:
         problems.add(_problem(plan, source, column, None, None, plan.missing_reason(column)))
-    return rows
+    screen = screen or personal.Screen(plan.spec, set(), plan.header_of)
+    for finds in screen.refused():
+        token, why = personal_data.mask_token(), finds.reason()
+        for row in finds.rows:
+            problems.add(_problem(plan, source, finds.header, row, token, why))
+        problems.count_more(_problem(plan, source, finds.header, None, None, why), finds.count)
+    return rows, screen
 
 
 def ingest(
@@ -202,8 +232,8 @@ def ingest(
             for source in read.sources(path, table, sheet):
                 plan = Plan(table, headers.match(source.header, table), given, province)
                 sources.append((plan, source))
-                rows = _read_source(plan, source, len(sources) - 1, run)
-                summaries.append(_source_summary(plan, source, rows))
+                rows, screen = _read_source(plan, source, len(sources) - 1, run)
+                summaries.append(_source_summary(plan, source, rows, screen))
         problems = run["problems"]
         for problem in run["keys"].problems(sources):
             problems.add(problem)
@@ -236,6 +266,14 @@ def describe(summary: dict) -> list[str]:
         lines.append(f"  {f['file']}{sheet}: header on row {f['header_row']}, {f['rows']:,} rows")
         if f["personal_dropped"]:
             lines.append(f"    personal data dropped, columns: {', '.join(f['personal_dropped'])}")
+        for m in f.get("personal_masked", []):
+            rows = ", ".join(map(str, m["rows"])) + (", ..." if m["values"] > len(m["rows"]) else "")
+            where = f", rows {rows}" if m["rows"] else ""
+            how = "replaced by salted hashes" if m["how"] == "hashed" else "masked"
+            lines.append(
+                f"    personal data {how} in column {m['column']!r} ({m['canonical']}){where}: "
+                f"{m['values']:,} values ({personal_data.describe_kinds(m['kinds'])})"
+            )
         for header, column in f["approximate"].items():
             lines.append(f"    header {header!r} read as {column}")
         if f["missing_columns"]:
