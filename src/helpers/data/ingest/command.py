@@ -18,7 +18,7 @@ import pyarrow as pa
 from helpers.core.errors import InputError, Problem
 from helpers.data import personal as personal_data
 from helpers.data import schema, storage
-from helpers.data.ingest import headers, personal, places, read, vocab
+from helpers.data.ingest import headers, limits, personal, places, read, vocab
 from helpers.data.ingest.convert import Plan, to_frame
 from helpers.data.ingest.stage import Stage, partition_keys
 from helpers.data.validation import find_problems
@@ -168,6 +168,29 @@ class Problems(list):
                 self.append(Problem(table, column, None, None, more, file=file, sheet=sheet))
 
 
+def _bounds_problems(plan: Plan, source: read.Source, chunk: read.Chunk, problems: Problems) -> None:
+    """Rows with values past the header's last column, and values longer than one may be."""
+    width = len(source.header)
+    named = read.named_columns(source.header)
+    for row, count in chunk.overflow:
+        why = (
+            f"more values than the header names columns ({named}): values under no header would be "
+            "lost; remove them, or give their column a header"
+        )
+        problems.add(_problem(plan, source, None, row, f"{count} values", why))
+    for at, column, length in [] if chunk.bounded else limits.too_long(chunk.columns):
+        value = chunk.columns[column][at]
+        value = value.as_py() if isinstance(value, pa.Scalar) else value
+        why = (
+            f"a value of {length:,} characters, over the limit of {limits.MAX_FIELD_CHARS:,} "
+            "(Excel's own limit for a cell)"
+            if length > limits.MAX_FIELD_CHARS
+            else f"a row of more than {limits.MAX_ROW_BYTES:,} characters, the limit for one row"
+        )
+        header = source.header[column] if column < width else None
+        problems.add(_problem(plan, source, header, int(chunk.rows[at]), value, why))
+
+
 def _read_source(plan: Plan, source: read.Source, where: int, run: dict) -> int:
     """Read and check one sheet; stage its rows while no problem has been found in the
     run. Returns the number of rows read."""
@@ -182,6 +205,7 @@ def _read_source(plan: Plan, source: read.Source, where: int, run: dict) -> int:
         if number == 0:
             _personal_by_content(plan.match, chunk)
             screen = personal.Screen(plan.spec, plan.provided, plan.header_of)
+        _bounds_problems(plan, source, chunk, problems)
         frame, bad_values, bad = to_frame(chunk, plan)
         rows += len(frame)
         for row, key, value, why in bad_values:
