@@ -126,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="the province of files without a province column (44, quang-tri, legacy/45)",
     )
+    ing.add_argument(
+        "--date-order",
+        choices=["dmy", "mdy"],
+        default=None,
+        help="dates such as 05/01/2024 are day/month (dmy) or month/day (mdy) (default: what the data shows)",
+    )
     ing.set_defaults(func=cmd_ingest)
 
     tpl = sub.add_parser("template", help="write an .xlsx template for a canonical table")
@@ -293,7 +299,9 @@ def _print_summary(summary) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from helpers.data.ingest import describe, ingest
 
-    summary = ingest(args.files, args.table, args.data_dir, sheet=args.sheet, province=args.province)
+    summary = ingest(
+        args.files, args.table, args.data_dir, args.sheet, args.province, date_order=args.date_order
+    )
     for line in describe(summary):
         print(line)
     return 0

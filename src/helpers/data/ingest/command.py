@@ -18,7 +18,7 @@ import pyarrow as pa
 from helpers.core.errors import InputError, Problem
 from helpers.data import personal as personal_data
 from helpers.data import schema, storage
-from helpers.data.ingest import headers, limits, personal, places, read, vocab
+from helpers.data.ingest import dayorder, headers, limits, personal, places, read, vocab
 from helpers.data.ingest.convert import Plan, to_frame
 from helpers.data.ingest.stage import Stage, partition_keys
 from helpers.data.validation import find_problems
@@ -118,6 +118,7 @@ def _source_summary(plan: Plan, source: read.Source, rows: int, screen: personal
         "personal_masked": screen.summary(),
         "ignored": [{**i, "header": shown(i["header"])} for i in match.ignored],
         "approximate": {shown(h): vocab.canonical_of(k) for h, k in match.approximate.items()},
+        "date_order": plan.dates.summary(),
         "missing_columns": plan.missing,
         "unmeasurable_indicators": plan.unmeasurable(),
     }
@@ -218,6 +219,8 @@ def _read_source(plan: Plan, source: read.Source, where: int, run: dict) -> int:
         if not problems and len(frame):
             data = _carried(plan, masked, run["salt"], run["con"])
             run["stage"].add(data, partition_keys(frame, plan.table))
+    if plan.dates.must_reread():
+        raise dayorder.OrderChanged((str(source.file), source.sheet), plan.dates.order, plan.dates.example)
     for column in plan.missing_required:
         problems.add(_problem(plan, source, column, None, None, plan.missing_reason(column)))
     screen = screen or personal.Screen(plan.spec, set(), plan.header_of)
@@ -230,14 +233,22 @@ def _read_source(plan: Plan, source: read.Source, where: int, run: dict) -> int:
 
 
 def ingest(
-    paths, table: str, data_dir: Path | str, sheet: str | None = None, province: str | None = None
+    paths,
+    table: str,
+    data_dir: Path | str,
+    sheet: str | None = None,
+    province: str | None = None,
+    date_order: str | None = None,
 ) -> dict:
     """Read and check every file named (a folder: every export in it); write nothing
     unless all pass; then replace the province-months they cover. `province`: a unit
     selector (44, quang-tri, legacy/45) for files of one province without a province
-    column. Returns a summary (see `describe`)."""
-    spec = schema.table(table)
-    data_dir = Path(data_dir)
+    column; `date_order`: `dmy` or `mdy`, how the files write dates with two numbers
+    before the year (default: what the data shows, else dmy, and the summary says which).
+    Returns a summary (see `describe`)."""
+    schema.table(table)
+    if date_order is not None and date_order not in dayorder.ORDERS:
+        raise InputError(f"unknown date order {date_order!r}: expected one of {', '.join(dayorder.ORDERS)}")
     processed = storage.processed_dir(data_dir)
     if (processed / storage.SAMPLE_MARKER).exists():
         raise InputError(
@@ -246,6 +257,16 @@ def ingest(
         )
     given = places.selector(province)
     found = read.files([paths] if isinstance(paths, str | Path) else paths)
+    learned: dict[tuple, dayorder.DayMonth] = {}
+    while True:  # again, in the order its data showed, for a file read in the default one first
+        try:
+            return _ingest(found, table, Path(data_dir), sheet, (given, province), date_order, learned)
+        except dayorder.OrderChanged as change:
+            learned[change.key] = dayorder.DayMonth(told=change.order, example=change.example)
+
+
+def _ingest(found, table, data_dir: Path, sheet, given, date_order, learned) -> dict:
+    spec = schema.table(table)
     salt, new_salt = personal.salt(data_dir)
     run = {"problems": Problems(), "keys": Keys(table), "stage": Stage(data_dir, table), "salt": salt}
     run["con"] = storage.connect()
@@ -254,7 +275,9 @@ def ingest(
     try:
         for path in found:
             for source in read.sources(path, table, sheet):
-                plan = Plan(table, headers.match(source.header, table), given, province)
+                plan = Plan(table, headers.match(source.header, table), *given)
+                key = (str(source.file), source.sheet)
+                plan.dates = learned.get(key) or dayorder.DayMonth(given=date_order)
                 sources.append((plan, source))
                 rows, screen = _read_source(plan, source, len(sources) - 1, run)
                 summaries.append(_source_summary(plan, source, rows, screen))
@@ -298,6 +321,8 @@ def describe(summary: dict) -> list[str]:
                 f"    personal data {how} in column {m['column']!r} ({m['canonical']}){where}: "
                 f"{m['values']:,} values ({personal_data.describe_kinds(m['kinds'])})"
             )
+        if f.get("date_order"):
+            lines.append(f"    {dayorder.describe(f['date_order'])}")
         for header, column in f["approximate"].items():
             lines.append(f"    header {header!r} read as {column}")
         if f["missing_columns"]:
