@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from helpers.core.errors import DamagedFile, InputError
+from helpers.core.errors import DamagedFile, InputError, WriteFailed
 from helpers.data.schema import TABLE_NAMES
 
 
@@ -325,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"p06 {args.command}: {exc.report()}", file=sys.stderr)
         return 2
-    except DamagedFile as exc:
+    except (DamagedFile, WriteFailed) as exc:
         print(f"p06 {args.command}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

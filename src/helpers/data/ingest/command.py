@@ -9,15 +9,16 @@ it. Rows are read in chunks, so memory stays flat whatever the size of the expor
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 
-from helpers.core.errors import InputError, Problem
+from helpers.core.errors import InputError, Problem, WriteFailed
+from helpers.data import journal, schema, storage
 from helpers.data import personal as personal_data
-from helpers.data import schema, storage
 from helpers.data.ingest import dayorder, headers, limits, personal, places, read, vocab
 from helpers.data.ingest.convert import Plan, to_frame
 from helpers.data.ingest.stage import Stage, partition_keys
@@ -257,12 +258,25 @@ def ingest(
         )
     given = places.selector(province)
     found = read.files([paths] if isinstance(paths, str | Path) else paths)
+    journal.recover(data_dir)
     learned: dict[tuple, dayorder.DayMonth] = {}
     while True:  # again, in the order its data showed, for a file read in the default one first
         try:
             return _ingest(found, table, Path(data_dir), sheet, (given, province), date_order, learned)
         except dayorder.OrderChanged as change:
             learned[change.key] = dayorder.DayMonth(told=change.order, example=change.example)
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            raise WriteFailed(_full(processed, exc)) from None
+
+
+def _full(processed: Path, exc: OSError) -> str:
+    if (processed / journal.JOURNAL).exists():
+        then = "the new data is recorded and the next command puts it in place once there is room"
+    else:
+        then = "nothing was changed: make room and run it again"
+    return f"{processed}: the disk is full ({exc.strerror}); {then}"
 
 
 def _ingest(found, table, data_dir: Path, sheet, given, date_order, learned) -> dict:
