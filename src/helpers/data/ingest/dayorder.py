@@ -68,7 +68,7 @@ class DayMonth:
         self.ambiguous = self.ambiguous or ambiguous
         if self.told is None and (shows["dmy"] or shows["mdy"]):
             self.told = max(ORDERS, key=lambda o: len(shows[o]))
-            self.example = sorted(shows[self.told])[0]
+            self.example = shows[self.told][0]  # the first in the file
         elif self.told is None and ambiguous and self.given is None:
             self.read_by_default = True
 
