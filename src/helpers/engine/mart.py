@@ -313,7 +313,8 @@ def build_mart(data_dir: Path | str, force: bool = False) -> dict:
         prints = {f["file"]: f["sha256"] for f in inputs}
         old = read_marker(data_dir)
         if not force and old and old.get("inputs") == prints and _complete(data_dir, old, check=True):
-            _write_stats(data_dir)
+            with journal.locked(mart_dir(data_dir)):
+                _write_stats(data_dir)
             return {**old, "skipped": True}
         with journal.locked(mart_dir(data_dir)):
             marker = _build(data_dir, present, inputs)

@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from helpers.data import personal, schema, storage
+from helpers.data import journal, personal, schema, storage
 from helpers.data.ingest.values import blank, parse_text
 
 SALT_FILE = ".salt"
@@ -78,7 +78,8 @@ def salt(data_dir: Path | str) -> tuple[str, bool]:
 
 def save_salt(data_dir: Path | str, value: str) -> None:
     path = storage.processed_dir(data_dir) / SALT_FILE
-    storage.write_text_atomic(path, value, mode=0o600)  # private from the first byte
+    with journal.locked(path.parent):  # its temporary file is not a leftover to remove
+        storage.write_text_atomic(path, value, mode=0o600)  # private from the first byte
 
 
 def pseudonymise(ids: pa.Array | np.ndarray, value: str, con) -> pa.Array:
