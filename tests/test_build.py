@@ -83,7 +83,7 @@ def test_changed_data_rebuilds_exactly_the_reports_that_read_it(first_build, dat
     synced = table["synced"].to_pylist()
     synced[0] = not synced[0]
     table = table.set_column(table.schema.get_field_index("synced"), "synced", pa.array(synced, pa.bool_()))
-    storage.write_parquet(table, path)
+    storage.write_table(table, data_dir, "dossiers", path.stem)
     early = build("2024-Q4", data_dir, reports, units=["44", "79"], jobs=1)
     late = build("2025-Q2", data_dir, reports, units=["44"], jobs=1)
     assert [r.status for r in early.results] == ["skipped", "skipped"]

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from helpers.core.errors import DamagedFile, InputError
+from helpers.core.errors import DamagedFile, InputError, WriteFailed
 from helpers.data.schema import EXPORT_TABLES, TABLE_NAMES
 
 
@@ -128,6 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ing.add_argument("--period", default=None, help="index_766: the year, quarter or month of the figures")
     ing.add_argument("--as-of", default=None, help="index_766: the date the figures were published or saved")
+    ing.add_argument(
+        "--date-order",
+        choices=["dmy", "mdy"],
+        default=None,
+        help="dates such as 05/01/2024 are day/month (dmy) or month/day (mdy) (default: what the data shows)",
+    )
     ing.set_defaults(func=cmd_ingest)
 
     tpl = sub.add_parser("template", help="write an .xlsx template for a canonical table")
@@ -303,6 +309,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         province=args.province,
         period=args.period,
         as_of=args.as_of,
+        date_order=args.date_order,
     )
     for line in describe(summary):
         print(line)
@@ -327,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"p06 {args.command}: {exc.report()}", file=sys.stderr)
         return 2
-    except DamagedFile as exc:
+    except (DamagedFile, WriteFailed) as exc:
         print(f"p06 {args.command}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

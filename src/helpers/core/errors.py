@@ -48,9 +48,14 @@ class InputError(ValueError):
 
 
 class DamagedFile(RuntimeError):
-    """A data file that cannot be read (truncated, not Parquet): the command stops with
-    exit code 1 and one line naming the file and what to do about it."""
+    """A data file that cannot be read (truncated, not Parquet, changed since it was written):
+    the command stops with exit code 1 and one line naming the file and what to do about it."""
 
-    def __init__(self, path: object, remedy: str):
+    def __init__(self, path: object, remedy: str, what: str = "cannot be read (damaged or truncated)"):
         self.path = str(path)
-        super().__init__(f"{path} cannot be read (damaged or truncated): {remedy}")
+        super().__init__(f"{path} {what}: {remedy}")
+
+
+class WriteFailed(RuntimeError):
+    """The data folder could not take what a command wrote (a full disk): exit code 1 and
+    one line saying so; what was stored before is as it was."""

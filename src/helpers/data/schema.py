@@ -24,7 +24,9 @@ class Column:
     `required`: a row cannot exist without a value; the others may be missing (null),
     because exports carry only what the provincial system prints. `blank_is_value`: a
     blank says something (a dossier still pending, not rated, a task still open), so a
-    column with blanks is not a partly missing column.
+    column with blanks is not a partly missing column. `free_text`: sentences people write
+    (a task's title), where personal data found by content is masked in place; in any other
+    text column (a lead unit, a code) such a value is masked whole or the column refused.
     """
 
     name: str
@@ -32,6 +34,7 @@ class Column:
     required: bool = False
     values: tuple[str, ...] = ()
     blank_is_value: bool = False
+    free_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,12 @@ class Table:
     @property
     def required(self) -> list[str]:
         return [c.name for c in self.columns if c.required]
+
+    @property
+    def text_columns(self) -> list[Column]:
+        """The columns stored as text not drawn from a closed list (codes, identifiers,
+        names, titles): every one is read for personal data by content."""
+        return [c for c in self.columns if _ARROW_TYPES.get(c.kind) is None and c.kind not in _CLOSED]
 
 
 def _places(commune: bool) -> tuple[Column, ...]:
@@ -204,7 +213,7 @@ TABLES: dict[str, Table] = {
                 Column("task_id", "id", required=True),
                 *_places(commune=False),
                 Column("group", "group", required=True),
-                Column("title", "text", required=True),
+                Column("title", "text", required=True, free_text=True),
                 Column("lead_unit", "text", required=True),
                 Column("assigned_on", "date", required=True),
                 Column("deadline", "date", required=True),
@@ -231,6 +240,8 @@ _ARROW_TYPES = {
     "group": "int64",
     "number": "float64",
 }
+_CLOSED = ("enum", "province", "legacy_province", "commune")
+"""Text kinds whose values come from a closed list (checked against it, never free text)."""
 
 
 def arrow_schema(name: str):

@@ -158,9 +158,19 @@ def absent_columns(data_dir: Path | str, path: Path) -> frozenset[str]:
 
 
 def write_frame(df, data_dir: Path | str, table: str, name: str) -> Path:
-    """Write a validated pandas frame as one file of a canonical table, atomically."""
+    """Write a validated pandas frame as one file of a canonical table (`write_table`)."""
+    return write_table(to_canonical(table, frame_to_arrow(df)), data_dir, table, name)
+
+
+def write_table(data: pa.Table, data_dir: Path | str, table: str, name: str) -> Path:
+    """Write one file of a canonical table in place, atomically, and record its checksum in
+    the manifest (a file written otherwise is named as changed when the mart reads it)."""
+    from helpers.data import journal
+    from helpers.data.fingerprints import file_digest
+
     target = table_dir(data_dir, table) / f"{name}.parquet"
-    write_parquet(to_canonical(table, frame_to_arrow(df)), target)
+    write_parquet(data, target)
+    journal.record(data_dir, {f"{table}/{target.name}": file_digest(target)})
     return target
 
 
@@ -182,7 +192,7 @@ def require_tables(data_dir: Path | str) -> list[str]:
 
 
 def remedy(data_dir: Path | str, path: Path) -> str:
-    """What a user does about a damaged file of the data folder."""
+    """What a user does about a damaged (or changed) file of the data folder."""
     if path.parent.parent.name == "mart" or path.parent.name == "mart":
         return "rebuild the mart with `p06 mart --force`"
     if sample_info(data_dir) is not None or path.name.startswith("sample-"):

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.core.errors import InputError
-from helpers.data import storage
-from helpers.data.fingerprints import data_files
+from helpers.data import integrity, journal, storage
+from helpers.data.fingerprints import data_files, file_digest
 from helpers.data.schema import TABLES
 from helpers.engine.windows import OVERDUE_LAGS, done_on_time_sql, overdue_sql, received_on_time_sql
 
@@ -308,65 +309,101 @@ def build_mart(data_dir: Path | str, force: bool = False) -> dict:
     """Build every block whose canonical table is present; skip when nothing changed.
 
     Returns the marker: the content hash and first date of every input file, blocks built,
-    rows per block, the months each table covers, missing tables, and `skipped` (True when
-    the mart was already up to date).
+    rows per block, the months each table covers, missing tables, the sha256 of every block
+    (`files`), and `skipped` (True when the mart was already up to date). The tables are
+    read under their shared lock (no ingest commits meanwhile); a file whose bytes are not
+    those the manifest recorded, or that holds a code the reference lists do not know, is
+    named before anything is built from it.
     """
+    journal.recover(data_dir)
     present = storage.require_tables(data_dir)
-    inputs = data_files(data_dir)
-    prints = {f["file"]: f["sha256"] for f in inputs}
-    old = read_marker(data_dir)
-    if not force and old and old.get("inputs") == prints and _complete(data_dir, old, check=True):
-        _write_stats(data_dir)
-        return {**old, "skipped": True}
+    with journal.locked(storage.processed_dir(data_dir), shared=True):
+        inputs = data_files(data_dir)
+        integrity.check_unchanged(data_dir, inputs)
+        prints = {f["file"]: f["sha256"] for f in inputs}
+        old = read_marker(data_dir)
+        if not force and old and old.get("inputs") == prints and _complete(data_dir, old, check=True):
+            with journal.locked(mart_dir(data_dir)):
+                _write_stats(data_dir)
+            return {**old, "skipped": True}
+        with journal.locked(mart_dir(data_dir)):
+            marker = _build(data_dir, present, inputs)
+    return {**marker, "skipped": False}
+
+
+def _build(data_dir: Path | str, present: list[str], inputs: list[dict]) -> dict:
+    """Every block into a temporary file, then all of them into place, then the marker: a
+    build killed part way leaves a marker that does not match its blocks (rebuilt next)."""
     out = mart_dir(data_dir)
     out.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(out / "shared", ignore_errors=True)  # computations of the old inputs
-    rows, covers = {}, {}
+    rows, covers, staged = {}, {}, {}
     con = storage.connect()
     try:
+        integrity.register_codes(con)
         for block in BLOCKS:
             target = block_path(data_dir, block.name)
             if block.source not in present:
                 target.unlink(missing_ok=True)
                 continue
+            integrity.check_codes(con, data_dir, block.source)
             con.execute(f"CREATE OR REPLACE TEMP VIEW src AS {_source_sql(data_dir, block.source)}")
-            with storage.atomic_path(target) as tmp:
-                con.execute(
-                    f"COPY ({_levels_sql(block)}) TO {_sql_list([tmp])[1:-1]} "
-                    "(FORMAT parquet, COMPRESSION zstd)"
-                )
+            tmp = out / f".{target.name}.{os.getpid()}.tmp"
+            staged[target] = tmp
+            con.execute(
+                f"COPY ({_levels_sql(block)}) TO {_sql_list([tmp])[1:-1]} (FORMAT parquet, COMPRESSION zstd)"
+            )
             count, first, last = con.execute(
                 "SELECT count(*), min(month) FILTER (WHERE rows > 0 AND level = 'country'), "
                 "max(month) FILTER (WHERE rows > 0 AND level = 'country') FROM read_parquet(?)",
-                [str(target)],
+                [str(tmp)],
             ).fetchone()
             rows[block.name] = count
             covers[block.source] = [f"{first:%Y-%m}", f"{last:%Y-%m}"] if first else None
+        for target, tmp in staged.items():
+            os.replace(tmp, target)
     finally:
         con.close()
+        for tmp in staged.values():
+            tmp.unlink(missing_ok=True)
     marker = {
         "version": blocks_version(),
-        "inputs": prints,
+        "inputs": {f["file"]: f["sha256"] for f in inputs},
         "first_dates": {f["file"]: f["first"] for f in inputs},
         "blocks": sorted(rows),
         "rows": rows,
         "covers": covers,
         "missing_tables": [t for t in storage.TABLES if t not in present],
+        "files": {b: file_digest(block_path(data_dir, b)) for b in sorted(rows)},
     }
     storage.write_text_atomic(out / MARKER, json.dumps(marker, indent=2) + "\n")
     _write_stats(data_dir)
-    return {**marker, "skipped": False}
+    return marker
 
 
 def _complete(data_dir: Path | str, marker: dict, check: bool = False) -> bool:
     """A marker of this version of the mart, with every block it lists on disk (and, with
-    `check`, readable: a damaged block stops there, named, before any query reads it)."""
+    `check`, readable and as built: a damaged or changed block stops there, named, before
+    any query reads it)."""
     paths = [block_path(data_dir, b) for b in marker.get("blocks", [])]
-    if marker.get("version") != blocks_version() or not all(p.exists() for p in paths):
+    if (
+        marker.get("version") != blocks_version()
+        or "files" not in marker
+        or not all(p.exists() for p in paths)
+    ):
         return False
     if check:
         storage.check_readable(data_dir, paths)
+        _verify_blocks(data_dir, marker)
     return True
+
+
+def _verify_blocks(data_dir: Path | str, marker: dict) -> None:
+    """Every block's bytes are those the build wrote (MART.json `files`)."""
+    digests = {block_path(data_dir, name): digest for name, digest in marker["files"].items()}
+    integrity.verify(
+        data_dir, digests, f"has changed since the mart was built (its checksum is not the one in {MARKER})"
+    )
 
 
 def _write_stats(data_dir: Path | str) -> None:
@@ -389,6 +426,7 @@ def refresh_mart(data_dir: Path | str) -> dict:
     cell. When sizes or times differ, `build_mart` compares content hashes and rebuilds only
     if the content changed.
     """
+    journal.recover(data_dir)
     marker = read_marker(data_dir)
     if _up_to_date(data_dir, marker, check=True):
         return {**marker, "skipped": True}
@@ -399,12 +437,14 @@ def current_mart(data_dir: Path | str) -> dict:
     """The marker of an up-to-date mart, for reads; reads never build it. A missing or stale
     mart is an input error that says what to run."""
     storage.require_tables(data_dir)
-    marker = read_marker(data_dir)
-    if marker is None or not _complete(data_dir, marker):
-        raise InputError(f"no indicator mart in {mart_dir(data_dir)}: run `p06 mart` first")
-    if not _up_to_date(data_dir, marker):
-        raise InputError(
-            f"the indicator mart in {mart_dir(data_dir)} is older than the data in "
-            f"{storage.processed_dir(data_dir)}: run `p06 mart` (or the notebook's set-up cell) again"
-        )
+    with journal.locked(mart_dir(data_dir), shared=True):  # not while a build replaces blocks
+        marker = read_marker(data_dir)
+        if marker is None or not _complete(data_dir, marker):
+            raise InputError(f"no indicator mart in {mart_dir(data_dir)}: run `p06 mart` first")
+        if not _up_to_date(data_dir, marker):
+            raise InputError(
+                f"the indicator mart in {mart_dir(data_dir)} is older than the data in "
+                f"{storage.processed_dir(data_dir)}: run `p06 mart` (or the notebook's set-up cell) again"
+            )
+        _verify_blocks(data_dir, marker)
     return marker

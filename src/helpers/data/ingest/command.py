@@ -9,15 +9,17 @@ it. Rows are read in chunks, so memory stays flat whatever the size of the expor
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 
-from helpers.core.errors import InputError, Problem
-from helpers.data import schema, storage
-from helpers.data.ingest import headers, personal, places, read, vocab
+from helpers.core.errors import InputError, Problem, WriteFailed
+from helpers.data import journal, schema, storage
+from helpers.data import personal as personal_data
+from helpers.data.ingest import dayorder, headers, limits, personal, places, read, vocab
 from helpers.data.ingest.convert import Plan, to_frame
 from helpers.data.ingest.stage import Stage, partition_keys
 from helpers.data.validation import find_problems
@@ -58,8 +60,21 @@ class Keys:
         return out
 
 
+def _shown(value):
+    """A value as a problem shows it: personal data masked (the terminal and its logs are
+    written files too), a long value cut short."""
+    if not isinstance(value, str):
+        return value
+    value = personal_data.mask(value)
+    return value if len(value) <= SHOWN_CHARS else f"{value[:SHOWN_CHARS]}… ({len(value):,} characters)"
+
+
+SHOWN_CHARS = 80
+"""How much of a value a problem shows."""
+
+
 def _problem(plan: Plan, source: read.Source, column, row, value, reason) -> Problem:
-    return Problem(plan.table, column, row, value, reason, file=str(source.file), sheet=source.sheet)
+    return Problem(plan.table, column, row, _shown(value), reason, file=str(source.file), sheet=source.sheet)
 
 
 def _schema_problems(plan: Plan, source: read.Source, frame: pd.DataFrame, keys: list[str]) -> list[Problem]:
@@ -93,16 +108,18 @@ def _personal_by_content(match: headers.Match, chunk: read.Chunk) -> None:
             match.drop(key)
 
 
-def _source_summary(plan: Plan, source: read.Source, rows: int) -> dict:
-    match = plan.match
+def _source_summary(plan: Plan, source: read.Source, rows: int, screen: personal.Screen) -> dict:
+    match, shown = plan.match, _shown
     return {
         "file": str(source.file),
         "sheet": source.sheet,
         "header_row": source.header_row,
         "rows": rows,
-        "personal_dropped": [match.personal[p] for p in sorted(match.personal)],
-        "ignored": match.ignored,
-        "approximate": {h: vocab.canonical_of(k) for h, k in match.approximate.items()},
+        "personal_dropped": [shown(match.personal[p]) for p in sorted(match.personal)],
+        "personal_masked": screen.summary(),
+        "ignored": [{**i, "header": shown(i["header"])} for i in match.ignored],
+        "approximate": {shown(h): vocab.canonical_of(k) for h, k in match.approximate.items()},
+        "date_order": plan.dates.summary(),
         "missing_columns": plan.missing,
         "unmeasurable_indicators": plan.unmeasurable(),
     }
@@ -139,12 +156,41 @@ class Problems(list):
         if self.seen[kind] <= self.LIMIT:
             self.append(problem)
 
+    def count_more(self, problem: Problem, total: int) -> None:
+        """Count rows of `problem`'s kind up to `total` without keeping them (rows that
+        were not kept where they were found)."""
+        kind = (problem.file, problem.sheet, problem.column, problem.reason)
+        self.seen[kind] = max(self.seen.get(kind, 0), total)
+
     def finish(self) -> None:
         for (file, sheet, column, reason), count in self.seen.items():
             if count > self.LIMIT:
                 table = next(p.table for p in self if p.file == file)
                 more = f"{reason} (and {count - self.LIMIT:,} more rows like it)"
                 self.append(Problem(table, column, None, None, more, file=file, sheet=sheet))
+
+
+def _bounds_problems(plan: Plan, source: read.Source, chunk: read.Chunk, problems: Problems) -> None:
+    """Rows with values past the header's last column, and values longer than one may be."""
+    width = len(source.header)
+    named = read.named_columns(source.header)
+    for row, count in chunk.overflow:
+        why = (
+            f"more values than the header names columns ({named}): values under no header would be "
+            "lost; remove them, or give their column a header"
+        )
+        problems.add(_problem(plan, source, None, row, f"{count} values", why))
+    for at, column, length in [] if chunk.bounded else limits.too_long(chunk.columns):
+        value = chunk.columns[column][at]
+        value = value.as_py() if isinstance(value, pa.Scalar) else value
+        why = (
+            f"a value of {length:,} characters, over the limit of {limits.MAX_FIELD_CHARS:,} "
+            "(Excel's own limit for a cell)"
+            if length > limits.MAX_FIELD_CHARS
+            else f"a row of more than {limits.MAX_ROW_BYTES:,} characters, the limit for one row"
+        )
+        header = source.header[column] if column < width else None
+        problems.add(_problem(plan, source, header, int(chunk.rows[at]), value, why))
 
 
 def _read_source(plan: Plan, source: read.Source, where: int, run: dict) -> int:
@@ -156,9 +202,12 @@ def _read_source(plan: Plan, source: read.Source, where: int, run: dict) -> int:
             _problem(plan, source, second, None, second, f"two columns for {key}: {first!r} and {second!r}")
         )
     rows = 0
+    screen = None
     for number, chunk in enumerate(source.chunks()):
         if number == 0:
             _personal_by_content(plan.match, chunk)
+            screen = personal.Screen(plan.spec, plan.provided, plan.header_of)
+        _bounds_problems(plan, source, chunk, problems)
         frame, bad_values, bad = to_frame(chunk, plan)
         rows += len(frame)
         for row, key, value, why in bad_values:
@@ -167,12 +216,21 @@ def _read_source(plan: Plan, source: read.Source, where: int, run: dict) -> int:
         for problem in _schema_problems(plan, source, frame[~bad], run["keys"].columns):
             problems.add(problem)
         run["keys"].add(frame, where)
+        masked = screen.apply(frame, run["salt"], run["con"])
         if not problems and len(frame):
-            data = _carried(plan, frame, run["salt"], run["con"])
+            data = _carried(plan, masked, run["salt"], run["con"])
             run["stage"].add(data, partition_keys(frame, plan.table))
+    if plan.dates.must_reread():
+        raise dayorder.OrderChanged((str(source.file), source.sheet), plan.dates.order, plan.dates.example)
     for column in plan.missing_required:
         problems.add(_problem(plan, source, column, None, None, plan.missing_reason(column)))
-    return rows
+    screen = screen or personal.Screen(plan.spec, set(), plan.header_of)
+    for finds in screen.refused():
+        token, why = personal_data.mask_token(), finds.reason()
+        for row in finds.rows:
+            problems.add(_problem(plan, source, finds.header, row, token, why))
+        problems.count_more(_problem(plan, source, finds.header, None, None, why), finds.count)
+    return rows, screen
 
 
 def ingest(
@@ -183,13 +241,15 @@ def ingest(
     province: str | None = None,
     period: str | None = None,
     as_of: str | None = None,
+    date_order: str | None = None,
 ) -> dict:
     """Read and check every file named (a folder: every export in it); write nothing
     unless all pass; then replace the province-months they cover. `province`: a unit
     selector (44, quang-tri, legacy/45) for files of one province without a province
     column. `period` and `as_of`: the period and snapshot date of the portal's Decision 766
-    index (table index_766, read by `helpers.data.portal`). Returns a summary (see
-    `describe`)."""
+    index (table index_766, read by `helpers.data.portal`). `date_order`: `dmy` or `mdy`, how
+    the files write dates with two numbers before the year (default: what the data shows,
+    else dmy, and the summary says which). Returns a summary (see `describe`)."""
     spec = schema.table(table)
     if spec.published:
         from helpers.data.portal import ingest_index
@@ -197,7 +257,8 @@ def ingest(
         return ingest_index(paths, data_dir, period=period, as_of=as_of, province=province, sheet=sheet)
     if period is not None or as_of is not None:
         raise InputError(f"--period and --as-of are for --table index_766, not {table}")
-    data_dir = Path(data_dir)
+    if date_order is not None and date_order not in dayorder.ORDERS:
+        raise InputError(f"unknown date order {date_order!r}: expected one of {', '.join(dayorder.ORDERS)}")
     processed = storage.processed_dir(data_dir)
     if (processed / storage.SAMPLE_MARKER).exists():
         raise InputError(
@@ -206,6 +267,29 @@ def ingest(
         )
     given = places.selector(province)
     found = read.files([paths] if isinstance(paths, str | Path) else paths)
+    journal.recover(data_dir)
+    learned: dict[tuple, dayorder.DayMonth] = {}
+    while True:  # again, in the order its data showed, for a file read in the default one first
+        try:
+            return _ingest(found, table, Path(data_dir), sheet, (given, province), date_order, learned)
+        except dayorder.OrderChanged as change:
+            learned[change.key] = dayorder.DayMonth(told=change.order, example=change.example)
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            raise WriteFailed(_full(processed, exc)) from None
+
+
+def _full(processed: Path, exc: OSError) -> str:
+    if (processed / journal.JOURNAL).exists():
+        then = "the new data is recorded and the next command puts it in place once there is room"
+    else:
+        then = "nothing was changed: make room and run it again"
+    return f"{processed}: the disk is full ({exc.strerror}); {then}"
+
+
+def _ingest(found, table, data_dir: Path, sheet, given, date_order, learned) -> dict:
+    spec = schema.table(table)
     salt, new_salt = personal.salt(data_dir)
     run = {"problems": Problems(), "keys": Keys(table), "stage": Stage(data_dir, table), "salt": salt}
     run["con"] = storage.connect()
@@ -214,10 +298,12 @@ def ingest(
     try:
         for path in found:
             for source in read.sources(path, table, sheet):
-                plan = Plan(table, headers.match(source.header, table), given, province)
+                plan = Plan(table, headers.match(source.header, table), *given)
+                key = (str(source.file), source.sheet)
+                plan.dates = learned.get(key) or dayorder.DayMonth(given=date_order)
                 sources.append((plan, source))
-                rows = _read_source(plan, source, len(sources) - 1, run)
-                summaries.append(_source_summary(plan, source, rows))
+                rows, screen = _read_source(plan, source, len(sources) - 1, run)
+                summaries.append(_source_summary(plan, source, rows, screen))
         problems = run["problems"]
         for problem in run["keys"].problems(sources):
             problems.add(problem)
@@ -254,6 +340,16 @@ def describe(summary: dict) -> list[str]:
         lines.append(f"  {f['file']}{sheet}: header on row {f['header_row']}, {f['rows']:,} rows")
         if f["personal_dropped"]:
             lines.append(f"    personal data dropped, columns: {', '.join(f['personal_dropped'])}")
+        for m in f.get("personal_masked", []):
+            rows = ", ".join(map(str, m["rows"])) + (", ..." if m["values"] > len(m["rows"]) else "")
+            where = f", rows {rows}" if m["rows"] else ""
+            how = "replaced by salted hashes" if m["how"] == "hashed" else "masked"
+            lines.append(
+                f"    personal data {how} in column {m['column']!r} ({m['canonical']}){where}: "
+                f"{m['values']:,} values ({personal_data.describe_kinds(m['kinds'])})"
+            )
+        if f.get("date_order"):
+            lines.append(f"    {dayorder.describe(f['date_order'])}")
         for header, column in f["approximate"].items():
             lines.append(f"    header {header!r} read as {column}")
         if f["missing_columns"]:

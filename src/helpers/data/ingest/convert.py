@@ -7,7 +7,7 @@ can exist without it; nothing about columns is restated here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from helpers.core import reference
 from helpers.data import schema
 from helpers.data.ingest import places, values, vocab
+from helpers.data.ingest.dayorder import DayMonth
 from helpers.data.ingest.headers import Match
 from helpers.data.ingest.read import Chunk
 
@@ -38,6 +39,7 @@ class Plan:
     match: Match
     given: tuple[str, str | None] | None = None  # --province, read
     given_text: str | None = None
+    dates: DayMonth = field(default_factory=DayMonth)  # the order of day and month (--date-order)
 
     @property
     def spec(self) -> schema.Table:
@@ -128,9 +130,11 @@ def _empty(kind: str, n: int):
     return pd.array([None] * n, dtype=dtype)
 
 
-def _reader(column: schema.Column):
+def _reader(column: schema.Column, plan: Plan):
     if column.kind == "enum":
         return lambda v: values.read_enums(v, column.name)
+    if column.kind == "date":
+        return lambda v: values.read_dates(v, plan.dates)
     return values.READERS[column.kind]
 
 
@@ -150,7 +154,7 @@ def to_frame(chunk: Chunk, plan: Plan) -> tuple[pd.DataFrame, list[tuple], np.nd
     for column in spec.columns:
         if column.kind in ("province", "legacy_province", "commune") or column.name not in at:
             continue
-        read = _reader(column)(chunk.columns[at[column.name]])
+        read = _reader(column, plan)(chunk.columns[at[column.name]])
         data[column.name] = read.values
         problems += [(r, column.name, v, why) for r, v, why in read.problems(rows)]
     for key, position in at.items():

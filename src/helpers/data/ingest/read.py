@@ -11,20 +11,23 @@ from __future__ import annotations
 
 import csv
 import itertools
-import mmap
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 
-from helpers.core.errors import InputError
+from helpers.core.errors import InputError, Problem
 from helpers.data import storage
-from helpers.data.ingest import vocab
+from helpers.data.ingest import limits, vocab
 from helpers.data.ingest.headers import HEADER_SEARCH_ROWS, find_header
+from helpers.data.ingest.records import Records, TooLong, read_records
 
 CHUNK_ROWS = 250_000
+EXTRA_VALUES = 8
+"""Values past the header's last column read to tell a row that has some (a row with more
+values than that past it is named by the first eight)."""
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 SUFFIXES = (".csv", *SPREADSHEETS)
 _HEAD_BYTES = 1 << 18
@@ -34,6 +37,8 @@ _HEAD_BYTES = 1 << 18
 class Chunk:
     rows: np.ndarray  # row numbers as the user sees them
     columns: list  # one per header cell: an Arrow string array or a NumPy object array
+    overflow: list = field(default_factory=list)  # (row, values) of rows with values past the header
+    bounded: bool = False  # no value and no row can be longer than the limits (not to be checked)
 
 
 @dataclass
@@ -109,26 +114,43 @@ def _csv(path: Path, table: str, chunk_rows: int) -> Source:
     lines = text.split("\n")[: HEADER_SEARCH_ROWS + 1]
     filled = [line for line in lines if line.strip()]
     delimiter = ";" if sum(x.count(";") for x in filled) > sum(x.count(",") for x in filled) else ","
-    rows = [next(csv.reader([line.rstrip("\r")], delimiter=delimiter), []) for line in lines]
+    csv.field_size_limit(max(csv.field_size_limit(), _HEAD_BYTES))
+    try:
+        rows = [next(csv.reader([line.rstrip("\r")], delimiter=delimiter), []) for line in lines]
+    except csv.Error as exc:
+        raise InputError(f"{path}: cannot be read as CSV: {exc}") from None
     index = find_header(rows, table)
     if index is None:
         raise _no_header(str(path), table)
     header = rows[index]
+    try:
+        records = read_records(path, delimiter).after(index + 1)
+    except TooLong as exc:
+        column = header[exc.column] if exc.column < len(header) else f"value {exc.column + 1} (no header)"
+        problem = Problem(table, column, exc.line, None, exc.reason(), file=str(path))
+        raise InputError(f"{path}: row {exc.line} is too long for a row of an export", [problem]) from None
 
     def chunks() -> Iterator[Chunk]:
-        yield from _csv_chunks(path, delimiter, index + 1, len(header), chunk_rows)
+        yield from _csv_chunks(path, delimiter, index + 1, header, chunk_rows, records)
 
     return Source(path, None, index + 1, header, chunks)
 
 
-def _csv_chunks(path: Path, delimiter: str, skip: int, width: int, chunk_rows: int) -> Iterator[Chunk]:
+def _csv_chunks(
+    path: Path, delimiter: str, skip: int, header: list, chunk_rows: int, records: Records
+) -> Iterator[Chunk]:
+    """Chunks of rows, every value as text; values past the header's last column are read
+    too (EXTRA_VALUES of them), so that a row with some is named, not cut short."""
     import duckdb
 
-    lines = _record_lines(path, skip + 1)
-    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+    width = len(header)
+    bounded = records.starts is not None and limits.within_limits(records.longest(), width)
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width + EXTRA_VALUES))
+    named = named_columns(header)
     query = (
         f"SELECT * FROM read_csv($path, delim=$delim, quote='\"', escape='\"', header=false, "
         f"skip={skip}, auto_detect=false, all_varchar=true, null_padding=true, strict_mode=false, "
+        f"parallel={not records.quoted_breaks}, max_line_size={2 * limits.MAX_ROW_BYTES}, "
         f"columns={{{columns}}})"
     )
     con = storage.connect()
@@ -137,19 +159,35 @@ def _csv_chunks(path: Path, delimiter: str, skip: int, width: int, chunk_rows: i
         start = 0
         for table in _gathered(reader, chunk_rows):
             n = table.num_rows
-            if lines is None:
-                rows = np.arange(skip + 1 + start, skip + 1 + start + n, dtype=np.int64)
-            else:
-                rows = lines[start : start + n]
+            if start + n > len(records.lines):  # the reader and the records disagree: say so
+                raise InputError(f"{path}: cannot be read as CSV: its rows cannot be numbered")
+            rows = records.lines[start : start + n]
+            values = [column.combine_chunks() for column in table.columns]
+            past = _past_header(values[named:])
+            overflow = [(int(rows[i]), records.fields(start + i)) for i in past]
             start += n
-            yield Chunk(rows, [column.combine_chunks() for column in table.columns])
-    except duckdb.Error as exc:
+            yield Chunk(rows, values[:width], overflow, bounded)
+    except (duckdb.Error, pa.ArrowException) as exc:
         message = str(exc)
         if "unicode" in message.lower() or "utf" in message.lower():
             raise _not_utf8(path) from None
-        raise InputError(f"{path}: cannot be read as CSV: {message.splitlines()[0]}") from None
+        raise InputError(f"{path}: cannot be read as CSV: {message.splitlines()[0][:200]}") from None
     finally:
         con.close()
+
+
+def _past_header(extra: list[pa.Array]) -> np.ndarray:
+    """Positions of the rows with a value (not blank) past the header's last column."""
+    import pyarrow.compute as pc
+
+    if not extra:
+        return np.zeros(0, dtype=np.int64)
+    found = np.zeros(len(extra[0]), dtype=bool)
+    for column in extra:
+        if column.null_count < len(column):
+            filled = pc.not_equal(pc.utf8_trim_whitespace(column), "")
+            found |= pc.fill_null(filled, False).to_numpy(zero_copy_only=False)
+    return np.flatnonzero(found)
 
 
 def _gathered(reader, rows: int) -> Iterator[pa.Table]:
@@ -165,40 +203,13 @@ def _gathered(reader, rows: int) -> Iterator[pa.Table]:
         yield pa.Table.from_batches(batches)
 
 
-def _record_lines(path: Path, first: int) -> np.ndarray | None:
-    """The line numbers (from 1) of the non-empty lines from line `first` on, where the
-    file has empty lines (CSV readers skip them); None where it has none. Read in blocks,
-    so memory stays flat."""
-    with open(path, "rb") as fh:
-        if path.stat().st_size == 0:
-            return None
-        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            if mm.find(b"\n\n") == -1 and mm.find(b"\n\r\n") == -1:
-                return None
-        ends, carriage, offset, previous = [], [], 0, 0
-        while block := fh.read(1 << 24):
-            data = np.frombuffer(block, dtype=np.uint8)
-            found = np.flatnonzero(data == 10)
-            before = np.where(found > 0, data[np.maximum(found - 1, 0)], previous)
-            ends.append(found + offset)
-            carriage.append(before == 13)
-            previous, offset = int(data[-1]), offset + len(data)
-    stops = np.concatenate(ends)
-    starts = np.concatenate(([0], stops[:-1] + 1))
-    length = stops - starts
-    empty = (length == 0) | ((length == 1) & np.concatenate(carriage))
-    numbers = np.flatnonzero(~empty) + 1
-    if offset > stops[-1] + 1:  # a last line without a line break
-        numbers = np.append(numbers, len(stops) + 1)
-    return numbers[numbers >= first].astype(np.int64)
-
-
 # ---- spreadsheets ---------------------------------------------------------------------------
 
 
 def _spreadsheet(path: Path, table: str, sheet: str | None, chunk_rows: int) -> list[Source]:
     from python_calamine import CalamineWorkbook
 
+    longest = limits.check_spreadsheet(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # noqa: BLE001 - calamine raises several kinds; say which file
@@ -214,7 +225,13 @@ def _spreadsheet(path: Path, table: str, sheet: str | None, chunk_rows: int) -> 
         if index is not None:
             found.append(
                 _sheet_source(
-                    path, name, index, head[index], itertools.chain(head[index + 1 :], rows), chunk_rows
+                    path,
+                    name,
+                    index,
+                    head[index],
+                    itertools.chain(head[index + 1 :], rows),
+                    chunk_rows,
+                    longest,
                 )
             )
         elif sheet is not None:
@@ -224,21 +241,44 @@ def _spreadsheet(path: Path, table: str, sheet: str | None, chunk_rows: int) -> 
     return found
 
 
-def _sheet_source(path: Path, name: str, index: int, header: list, rows, chunk_rows: int) -> Source:
-    """A sheet whose header is at `index`; `rows` iterates the rows after it."""
-    width = len(header)
+def named_columns(header: list) -> int:
+    """How many columns the header names: up to its last cell that is not blank."""
+    filled = [i for i, cell in enumerate(header) if cell is not None and str(cell).strip()]
+    return filled[-1] + 1 if filled else 0
+
+
+def _sheet_source(
+    path: Path, name: str, index: int, header: list, rows, chunk_rows: int, longest: int | None
+) -> Source:
+    """A sheet whose header is at `index`; `rows` iterates the rows after it; `longest`:
+    the longest text in the file, where known."""
+    width, named = len(header), named_columns(header)
+    bounded = limits.within_limits(longest, width)
 
     def chunks() -> Iterator[Chunk]:
         number = index + 2  # the first row after the header, as the spreadsheet numbers it
         while batch := list(itertools.islice(rows, chunk_rows)):
-            columns = list(itertools.zip_longest(*batch, fillvalue=""))[:width]
+            columns = list(itertools.zip_longest(*batch, fillvalue=""))
+            past, columns = columns[named:], columns[:width]
             columns += [("",) * len(batch)] * (width - len(columns))
             arrays = []
             for column in columns:
                 array = np.empty(len(batch), dtype=object)
                 array[:] = column
                 arrays.append(array)
-            yield Chunk(np.arange(number, number + len(batch), dtype=np.int64), arrays)
+            overflow = _cells_past_header(past, number, named)
+            yield Chunk(np.arange(number, number + len(batch), dtype=np.int64), arrays, overflow, bounded)
             number += len(batch)
 
     return Source(path, name, index + 1, header, chunks)
+
+
+def _cells_past_header(past: list[tuple], first: int, width: int) -> list[tuple[int, int]]:
+    """(row, cells up to its last filled one) of the rows with a cell filled past the
+    header's last column."""
+    out: dict[int, int] = {}
+    for offset, column in enumerate(past):
+        for i, value in enumerate(column):
+            if value is not None and value != "" and not (isinstance(value, str) and not value.strip()):
+                out[i] = width + offset + 1
+    return [(first + i, count) for i, count in sorted(out.items())]

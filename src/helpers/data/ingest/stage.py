@@ -1,6 +1,7 @@
 """Writing per province-month: chunks are staged beside the data, and only once every
-file has passed are they written as one Parquet file per province-month, replacing
-what was stored for it.
+file has passed are they written, one Parquet file per province-month, into the staging
+folder too; then one commit (`helpers.data.journal`) puts them in place of what was stored
+for those province-months, so that an interrupted run leaves the data as before or as after.
 
 A province-month is named by the unit in force that month: `44-2025-08` (a current
 province, from July 2025) or `legacy-45-2024-01` (a former province, before): so the
@@ -23,7 +24,8 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 
 from helpers.core.units import REORGANISATION
-from helpers.data import schema, storage
+from helpers.data import journal, schema, storage
+from helpers.data.fingerprints import file_digest
 
 FILE_PREFIX = "ingest-"
 _CUTOFF = np.datetime64(REORGANISATION, "ms")
@@ -61,6 +63,7 @@ class Stage:
     def __init__(self, data_dir: Path | str, table: str):
         self.data_dir, self.table = Path(data_dir), table
         self.folder: Path | None = None
+        self._owner = None
         self._created_processed = False
         self._count = 0
         self._groups: dict[tuple[str, ...], int] = {}
@@ -71,6 +74,7 @@ class Stage:
             self._created_processed = not processed.exists()
             processed.mkdir(parents=True, exist_ok=True)
             self.folder = Path(tempfile.mkdtemp(prefix=f".ingest-staging-{self.table}-", dir=processed))
+            self._owner = journal.own(self.folder)
         return self.folder
 
     def add(self, data: pa.Table, keys: tuple[np.ndarray, list[str]]) -> None:
@@ -92,13 +96,16 @@ class Stage:
         self._count += 1
 
     def commit(self) -> tuple[dict[str, int], list[str]]:
-        """Write the staged province-months, replacing what was stored for them; return the
-        rows written per province-month and the province-months replaced."""
+        """Write the staged province-months and put them in place of what was stored for
+        them, in one commit; return the rows written per province-month and the
+        province-months replaced."""
         written, replaced = {}, []
         if self.folder is None:
             return written, replaced
         target_dir = storage.table_dir(self.data_dir, self.table)
-        for folder in sorted(p for p in self.folder.iterdir() if p.is_dir()):
+        out = self.folder / "parquet"
+        moves, deletes, digests = [], [], {}
+        for folder in sorted(p for p in self.folder.iterdir() if p.is_dir() and p != out):
             key = folder.name
             stored = stored_files(target_dir, key)
             if stored:
@@ -106,22 +113,33 @@ class Stage:
             groups: dict[str, list[Path]] = {}
             for path in sorted(folder.glob("*.arrow")):
                 groups.setdefault(path.name.split("-")[0], []).append(path)
-            targets = []
+            names = []
             for number, paths in enumerate(groups[g] for g in sorted(groups)):
                 data = pa.concat_tables(ipc.open_file(path).read_all() for path in paths)
                 data = storage.to_canonical(self.table, data.combine_chunks())
-                target = target_dir / f"{FILE_PREFIX}{key}{f'.{number}' if number else ''}.parquet"
-                storage.write_parquet(data, target)
-                targets.append(target)
+                name = f"{FILE_PREFIX}{key}{f'.{number}' if number else ''}.parquet"
+                staged = out / name
+                storage.write_parquet(data, staged)
+                moves.append((staged, target_dir / name))
+                digests[target_dir / name] = file_digest(staged)
+                names.append(name)
                 written[key] = written.get(key, 0) + data.num_rows
-            for path in stored:
-                if path not in targets:
-                    path.unlink()
+            shutil.rmtree(folder)  # its chunks are in the Parquet file now: half the room
+            deletes += [path for path in stored if path.name not in names]
+        journal.commit(self.data_dir, moves, deletes, digests)
         return written, replaced
 
     def cleanup(self) -> None:
+        """Remove the staging folder, unless a commit recorded in the journal still needs
+        its files (a commit that failed part way, with a full disk): then the next run that
+        can, finishes it."""
         if self.folder is not None:
+            if not journal.finish(self.data_dir):
+                self._owner.close()
+                self.folder = None
+                return
             shutil.rmtree(self.folder, ignore_errors=True)
+            self._owner.close()
             processed = self.folder.parent
             if self._created_processed and processed.exists() and not any(processed.iterdir()):
                 processed.rmdir()

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from helpers.data.ingest import vocab
+from helpers.data.ingest.dayorder import DayMonth
 from helpers.data.ingest.vocab import norm
 
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -266,8 +267,10 @@ def trimmed(values):
     return values
 
 
-def read_dates(values) -> Read:
-    """Dates: the time of day dropped, then each distinct value read format by format."""
+def read_dates(values, order: DayMonth | None = None) -> Read:
+    """Dates: the time of day dropped, then each distinct value read format by format; two
+    numbers before the year read in the file's `order` of day and month (which learns from
+    the values what it can)."""
     written = None
     if isinstance(values, pa.Array | pa.ChunkedArray):
         written = pc.utf8_trim_whitespace(values)
@@ -290,15 +293,18 @@ def read_dates(values) -> Read:
         except Bad as exc:
             reasons[i] = str(exc)
     todo = pd.Series(texts, dtype=object)
-    for pattern in DATE_FORMATS:
+    order = order or DayMonth()
+    order.learn(texts.values())
+    for pattern in order.formats():
         if todo.empty:
             break
         parsed = pd.to_datetime(todo, format=pattern, errors="coerce")
         ok = parsed.notna()
         result[todo.index[ok].to_numpy()] = parsed[ok].to_numpy().astype("datetime64[ms]")
         todo = todo[~ok]
+    expected = "dd/mm/yyyy" if order.order == "dmy" else "mm/dd/yyyy (the file's order)"
     for i in todo.index:
-        reasons[i] = "not a date: expected dd/mm/yyyy, yyyy-mm-dd or an Excel date"
+        reasons[i] = f"not a date: expected {expected}, yyyy-mm-dd or an Excel date"
     return Read(d.spread(result, "datetime64[ms]"), d, reasons, written)
 
 

@@ -115,17 +115,6 @@ def personal_terms(table: str) -> tuple[str, ...]:
     return tuple(sorted(t for t in terms if f" {t} " not in own))
 
 
-@lru_cache(maxsize=1)
-def surnames() -> frozenset[str]:
-    """Family names in lower case, with their diacritics."""
-    return frozenset(s.lower() for s in aliases()["surnames"])
-
-
-@lru_cache(maxsize=1)
-def folded_surnames() -> frozenset[str]:
-    return frozenset(norm(s) for s in aliases()["surnames"])
-
-
 def template_text(lang: str) -> dict:
     return aliases()["template_text"][lang]
 

@@ -22,7 +22,7 @@ import pandas as pd
 
 from helpers.core.errors import InputError, Problem
 from helpers.core.periods import Period, parse_period
-from helpers.data import schema, storage
+from helpers.data import journal, schema, storage
 from helpers.data.ingest import places, read
 from helpers.data.ingest.stage import Stage
 from helpers.data.ingest.values import Bad, blank, parse_date
@@ -58,6 +58,7 @@ def ingest_index(
         )
     when = _period(period)
     day = _as_of(as_of, when)
+    journal.recover(data_dir)  # what an interrupted run left, first
     given = _province(province)
     run = Run(when, day, given)
     for path in _files([paths] if isinstance(paths, str | Path) else paths):

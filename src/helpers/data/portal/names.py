@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from helpers.core import reference
-from helpers.data.ingest import personal, vocab
+from helpers.data import personal
+from helpers.data.ingest import vocab
 from helpers.data.ingest.vocab import norm
 
 MAX_NAME = 200
@@ -47,7 +48,7 @@ def looks_personal(text: str) -> bool:
     """Whether a name that matched no unit, a code or a file name is a person's name or
     contact detail: the one place text from the portal meets the personal-data scanner
     (names of units matched to the reference lists are public and are not asked)."""
-    return personal.personal_value(text)
+    return personal.is_personal(text)
 
 
 def checked_code(text: object) -> tuple[str | None, str | None]:

@@ -12,7 +12,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from helpers.core.errors import InputError
-from helpers.data import storage
+from helpers.data import journal, storage
+from helpers.data.fingerprints import file_digest
 from helpers.data.sample.generator import DEFAULT_SEED, Generator
 
 MARKER = storage.SAMPLE_MARKER
@@ -38,8 +39,11 @@ def write_sample(
     processed = storage.processed_dir(data_dir)
     _refuse_mixing_with_user_data(processed)
     gen = Generator(scale=scale, seed=seed, legacy_codes=legacy_codes)
+    journal.recover(data_dir)
     staging = processed / STAGING
     shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    owner = journal.own(staging)
     counts: dict[str, int] = {}
     try:
         _write_tables(gen, staging, counts, validate, progress)
@@ -53,9 +57,11 @@ def write_sample(
             "rows": counts,
         }
         storage.write_text_atomic(staging / MARKER, json.dumps(marker, indent=2) + "\n")
-        _publish(staging, processed)
+        _publish(data_dir, staging, processed)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if journal.finish(data_dir):  # else the next run finishes the commit from the staging folder
+            shutil.rmtree(staging, ignore_errors=True)
+        owner.close()
     return counts
 
 
@@ -116,15 +122,16 @@ def _refuse_mixing_with_user_data(processed: Path) -> None:
         )
 
 
-def _publish(staging: Path, processed: Path) -> None:
-    """Move the staged files into place and remove sample files the new run did not make."""
+def _publish(data_dir: Path | str, staging: Path, processed: Path) -> None:
+    """Put the staged files in place and remove sample files the new run did not make, in
+    one commit."""
+    moves, deletes, digests = [], [], {}
     for table in storage.TABLES:
         new = {p.name for p in (staging / table).glob("*.parquet")}
         target = processed / table
-        target.mkdir(parents=True, exist_ok=True)
-        for old in target.glob("sample-*.parquet"):
-            if old.name not in new:
-                old.unlink()
+        deletes += [old for old in sorted(target.glob("sample-*.parquet")) if old.name not in new]
         for name in sorted(new):
-            (staging / table / name).replace(target / name)
-    (staging / MARKER).replace(processed / MARKER)
+            moves.append((staging / table / name, target / name))
+            digests[target / name] = file_digest(staging / table / name)
+    moves.append((staging / MARKER, processed / MARKER))
+    journal.commit(data_dir, moves, deletes, digests)
