@@ -23,7 +23,11 @@ class Column:
     `required`: a row cannot exist without a value; the others may be missing (null),
     because exports carry only what the provincial system prints. `blank_is_value`: a
     blank says something (a dossier still pending, not rated, a task still open), so a
-    column with blanks is not a partly missing column.
+    column with blanks is not a partly missing column. `level`: a count of what there is at a
+    date (people, facilities, records), never summed over months; the other counts are of
+    what happened in a month (flows), summed to a stock. `stands_for`: an optional column
+    whose values answer what an indicator asks of another (a task's reported status stands
+    for its completion date where the list gives none).
     """
 
     name: str
@@ -31,6 +35,8 @@ class Column:
     required: bool = False
     values: tuple[str, ...] = ()
     blank_is_value: bool = False
+    level: bool = False
+    stands_for: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,8 +64,17 @@ class Table:
         return tuple(self.of_kind("count"))
 
     @property
+    def flow_columns(self) -> tuple[str, ...]:
+        """Counts of what happened in a month (not `level`): summed to a stock."""
+        return tuple(c.name for c in self.columns if c.kind == "count" and not c.level)
+
+    @property
     def required(self) -> list[str]:
         return [c.name for c in self.columns if c.required]
+
+    def standing_for(self, name: str) -> list[str]:
+        """The columns that may stand for column `name` (see `Column.stands_for`)."""
+        return [c.name for c in self.columns if c.stands_for == name]
 
 
 def _places(commune: bool) -> tuple[Column, ...]:
@@ -70,14 +85,33 @@ def _places(commune: bool) -> tuple[Column, ...]:
     return out + ((Column("commune_code", "commune", blank_is_value=True),) if commune else ())
 
 
-def _counts(*names: str) -> tuple[Column, ...]:
-    return tuple(Column(n, "count") for n in names)
+def _counts(*names: str, level: bool = False) -> tuple[Column, ...]:
+    return tuple(Column(n, "count", level=level) for n in names)
+
+
+def _figures() -> tuple[Column, ...]:
+    """What a row's counts are (FIGURES) and, for totals, the date they are at."""
+    return (Column("figures", "enum", values=FIGURES), Column("as_of", "date"))
 
 
 AGENCY_LEVELS = ("province", "commune", "district")
 CHANNELS = ("online", "in_person", "postal")
 RATINGS = ("satisfied", "neutral", "dissatisfied")
 ONLINE_LEVELS = ("full", "partial", "none")
+
+# Flows and to-date figures (DESIGN.md section 5). A row of `identification` or `services`
+# says what its counts are: `monthly`, the figures of its month (for identification, flows:
+# cards issued in the month), or `to_date`, totals at the date `as_of` (cards issued up to
+# that day), with `month` the month of that date. A blank `figures` is `monthly`. A total is
+# never summed as a flow: the mart turns each commune's totals into the differences between
+# successive totals, so that every sum over months stays additive (see engine/stocks.py).
+FIGURES = ("monthly", "to_date")
+
+# Tasks as steering committees track them: the result as written ("Đã hoàn thành", "Quá
+# hạn"), read as one of these whole phrases (ingest_aliases.yml `values: status`). A task
+# done without a completion date counts as done, but neither on time nor late.
+TASK_STATUSES = ("done", "done_late", "in_progress", "not_done", "overdue")
+DONE_STATUSES = ("done", "done_late")
 
 TABLES: dict[str, Table] = {
     t.name: t
@@ -122,18 +156,18 @@ TABLES: dict[str, Table] = {
             (
                 Column("month", "month", required=True),
                 *_places(commune=True),
+                *_counts("population", "population_eligible", level=True),
                 *_counts(
-                    "population",
-                    "population_eligible",
                     "cccd_applications",
                     "cccd_issued",
                     "eid_applications",
                     "eid_level2_applications",
                     "eid_activated",
                 ),
+                *_figures(),
             ),
             date_column="month",
-            key=("month", "province_code", "legacy_province_code", "commune_code"),
+            key=("month", "province_code", "legacy_province_code", "commune_code", "figures"),
         ),
         Table(
             "services",
@@ -147,24 +181,30 @@ TABLES: dict[str, Table] = {
                     "social_beneficiaries_cashless",
                     "records_specialised",
                     "records_cleaned",
+                    level=True,
                 ),
+                *_figures(),
             ),
             date_column="month",
-            key=("month", "province_code", "legacy_province_code"),
+            key=("month", "province_code", "legacy_province_code", "figures"),
         ),
         Table(
             "tasks",
             (
                 Column("task_id", "id", required=True),
                 *_places(commune=False),
-                Column("group", "group", required=True),
+                Column("group", "group"),
                 Column("title", "text", required=True),
                 Column("lead_unit", "text", required=True),
-                Column("assigned_on", "date", required=True),
+                Column("assigned_on", "date"),
                 Column("deadline", "date", required=True),
                 Column("completed_on", "date", blank_is_value=True),
+                Column("status", "enum", values=TASK_STATUSES, stands_for="completed_on"),
+                Column("as_of", "date"),
             ),
-            date_column="assigned_on",
+            # a task list as committees keep it has no assignment dates: a task is placed in
+            # time by its deadline (every task that is due or overdue in a period has one)
+            date_column="deadline",
         ),
     )
 }
