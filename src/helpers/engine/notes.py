@@ -4,6 +4,9 @@ what the Decision 766 score covers. Every sentence comes from report_text.yml.""
 
 from __future__ import annotations
 
+import json
+from datetime import date
+
 import pandas as pd
 
 from helpers.core.formatting import format_number
@@ -38,6 +41,24 @@ class Notes:
             notes.append("; ".join(parts) or None)
         return notes
 
+    def _basis(self, basis: dict, as_of) -> list[str]:
+        """Which figures a stock (or a level) is made of: monthly figures, totals to a date
+        (at which dates), or both; and months whose figures disagree with the totals."""
+        month = "" if as_of is None or pd.isna(as_of) else f"{as_of:%m/%Y}"
+        if not basis["totals"]:
+            return [self.t("note_stock_flows", month=month)]
+        first, last = (f"{date.fromisoformat(basis[k]):%d/%m/%Y}" for k in ("first", "last"))
+        if first == last:
+            out = [self.t("note_stock_total", date=last)]
+        else:
+            units = format_number(basis["totals"], self.lang)
+            out = [self.t("note_stock_totals", units=units, first=first, last=last)]
+        if basis["flows"]:
+            out.append(self.t("note_stock_plus_flows", month=month))
+        if basis["disagree"]:
+            out.append(self.t("note_stock_disagree", count=format_number(basis["disagree"], self.lang)))
+        return out
+
     @staticmethod
     def _unmeasured(out: pd.DataFrame) -> dict[str, list[str]]:
         """Per unit, the Decision 766 parts its values leave out (one pass over the table)."""
@@ -62,8 +83,13 @@ class Notes:
         out = [self.t("note_zero_denominator")] if pd.isna(row.value) else []
         if s.window == "period" and row.months_covered < row.months:
             out.append(self.t("note_partial", covered=row.months_covered, months=row.months))
-        if s.window != "period" and row.as_of is not None and row.as_of < self.period_end:
+        basis = json.loads(row.basis) if getattr(row, "basis", "") else None
+        if basis is not None and "totals" in basis:
+            out += self._basis(basis, row.as_of)
+        elif s.window != "period" and row.as_of is not None and row.as_of < self.period_end:
             out.append(self.t("note_as_of", month=f"{row.as_of:%m/%Y}"))
+        if basis is not None and basis.get("untimed"):
+            out.append(self.t("note_tasks_untimed", count=format_number(basis["untimed"], self.lang)))
         if row.partly:
             column, known, base = row.partly.split(":")
             out.append(
