@@ -120,12 +120,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ing.add_argument("files", nargs="+", type=Path, metavar="FILE|DIR", help="exports, or folders of them")
     ing.add_argument("--table", required=True, choices=TABLE_NAMES)
-    ing.add_argument("--sheet", default=None, help="the sheet to read (default: the first with a header)")
+    ing.add_argument(
+        "--sheet", default=None, help="the sheet to read (default, or all: every sheet with a header)"
+    )
     ing.add_argument(
         "--province",
         default=None,
         help="the province of files without a province column (44, quang-tri, legacy/45)",
     )
+    ing.add_argument(
+        "--figures",
+        choices=["to-date", "monthly"],
+        default=None,
+        help="what counts are where no header or title says: totals to a date, or a month's figures",
+    )
+    ing.add_argument("--as-of", default=None, help="the date of files that do not give one (30/06/2026)")
+    ing.add_argument("--month", default=None, help="the month of files that do not give one (2026-06)")
     ing.set_defaults(func=cmd_ingest)
 
     tpl = sub.add_parser("template", help="write an .xlsx template for a canonical table")
@@ -293,7 +303,16 @@ def _print_summary(summary) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from helpers.data.ingest import describe, ingest
 
-    summary = ingest(args.files, args.table, args.data_dir, sheet=args.sheet, province=args.province)
+    summary = ingest(
+        args.files,
+        args.table,
+        args.data_dir,
+        sheet=args.sheet,
+        province=args.province,
+        figures=args.figures,
+        as_of=args.as_of,
+        month=args.month,
+    )
     for line in describe(summary):
         print(line)
     return 0

@@ -19,6 +19,7 @@ from helpers.core.errors import InputError, Problem
 from helpers.data import schema, storage
 from helpers.data.ingest import headers, personal, places, read, vocab
 from helpers.data.ingest.convert import Plan, to_frame
+from helpers.data.ingest.layout import Options, describe_layout
 from helpers.data.ingest.stage import Stage, partition_keys
 from helpers.data.validation import find_problems
 
@@ -105,6 +106,7 @@ def _source_summary(plan: Plan, source: read.Source, rows: int) -> dict:
         "approximate": {h: vocab.canonical_of(k) for h, k in match.approximate.items()},
         "missing_columns": plan.missing,
         "unmeasurable_indicators": plan.unmeasurable(),
+        **(plan.layout.summary() if plan.layout is not None else {}),
     }
 
 
@@ -176,13 +178,22 @@ def _read_source(plan: Plan, source: read.Source, where: int, run: dict) -> int:
 
 
 def ingest(
-    paths, table: str, data_dir: Path | str, sheet: str | None = None, province: str | None = None
+    paths,
+    table: str,
+    data_dir: Path | str,
+    sheet: str | None = None,
+    province: str | None = None,
+    figures: str | None = None,
+    as_of: str | None = None,
+    month: str | None = None,
 ) -> dict:
     """Read and check every file named (a folder: every export in it); write nothing
     unless all pass; then replace the province-months they cover. `province`: a unit
     selector (44, quang-tri, legacy/45) for files of one province without a province
-    column. Returns a summary (see `describe`)."""
+    column; `figures` (to-date or monthly), `as_of` and `month`: what the files do not say
+    (data/ingest/layout.py). Returns a summary (see `describe`)."""
     spec = schema.table(table)
+    options = Options.of(figures, as_of, month)
     data_dir = Path(data_dir)
     processed = storage.processed_dir(data_dir)
     if (processed / storage.SAMPLE_MARKER).exists():
@@ -200,12 +211,12 @@ def ingest(
     try:
         for path in found:
             for source in read.sources(path, table, sheet):
-                plan = Plan(table, headers.match(source.header, table), given, province)
+                plan = Plan.of(source, table, given, province, options)
                 sources.append((plan, source))
                 rows = _read_source(plan, source, len(sources) - 1, run)
                 summaries.append(_source_summary(plan, source, rows))
         problems = run["problems"]
-        for problem in run["keys"].problems(sources):
+        for problem in run["keys"].problems(sources) + options.problems(table):
             problems.add(problem)
         problems.finish()
         if problems:
@@ -238,6 +249,7 @@ def describe(summary: dict) -> list[str]:
             lines.append(f"    personal data dropped, columns: {', '.join(f['personal_dropped'])}")
         for header, column in f["approximate"].items():
             lines.append(f"    header {header!r} read as {column}")
+        lines += [f"    {line}" for line in describe_layout(f)]
         if f["missing_columns"]:
             lines.append(f"    columns the export lacks (stored empty): {', '.join(f['missing_columns'])}")
         for item in f["unmeasurable_indicators"]:
