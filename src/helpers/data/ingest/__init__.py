@@ -5,7 +5,11 @@ under title rows), `headers` (aliases, approximate and ambiguous headers), `valu
 `places` (readers of each kind of value, a whole column at a time), `personal` (personal
 data found and dropped, identifiers hashed), `convert` (a sheet's rows to canonical
 columns), `stage` (writing per province-month), `command` (`ingest`, `describe`),
-`template` (`write_template`); `vocab` reads data/reference/ingest_aliases.yml.
+`template` (`write_template`); `vocab` reads data/reference/ingest_aliases.yml. A sheet's
+layout beyond its header: `layout` (its report date, what its figures are, the options
+`--figures`, `--as-of`, `--month`), `titles` (dates in title lines, sheet names,
+deadlines), `figures` (monthly figures or totals to a date, shares with their base),
+`skipped` (rows that are not data), `tasklists` (task lists as committees keep them).
 """
 
 from helpers.data.ingest.command import describe, ingest

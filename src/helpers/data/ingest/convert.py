@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from helpers.core import reference
 from helpers.data import schema
-from helpers.data.ingest import headers, layout, places, tasklists, values, vocab
+from helpers.data.ingest import figures, headers, layout, places, skipped, tasklists, values, vocab
 from helpers.data.ingest.figures import MONTHLY, TO_DATE
 from helpers.data.ingest.headers import Match
 from helpers.data.ingest.layout import Layout, Options
@@ -176,16 +176,18 @@ def to_frame(chunk: Chunk, plan: Plan) -> tuple[pd.DataFrame, list[tuple], np.nd
     figures and totals to a date gives two); the problems of values that cannot be read, as
     (row, header key, value, reason); and which rows of the frame have one."""
     keep = ~blank_rows(chunk.columns)
+    problems: list[tuple] = []
     if plan.layout is not None:
         plan.layout.groups = None
-        keep &= ~layout.skip(chunk, plan, keep)
+        keep &= ~skipped.skip(chunk, plan, keep)
+        problems += plan.layout.found
+        plan.layout.found = []
     groups = plan.layout.groups[keep] if plan.layout is not None and plan.layout.groups is not None else None
     chunk = _filtered(chunk, keep)
     rows = chunk.rows
     n = len(rows)
     spec, at = plan.spec, plan.match.columns
     kinds = plan.layout.kinds if plan.layout is not None else {}
-    problems: list[tuple] = []
     data: dict[str, object] = {}
     for column in spec.columns:
         if column.kind in ("province", "legacy_province", "commune") or column.name not in at:
@@ -254,7 +256,7 @@ def _shares(chunk: Chunk, plan: Plan, data: dict, by_kind: dict, rows: np.ndarra
         target = vocab.canonical_of(key)
         if not whole or target in at:
             continue
-        read = layout.read_shares(chunk.columns[position])
+        read = figures.read_shares(chunk.columns[position])
         problems += [(r, key, v, why) for r, v, why in read.problems(rows)]
         for part in [p for p in (data, *by_kind.values()) if whole in p]:
             share = read.values * pd.array(part[whole], dtype="Int64").astype("Float64") / 100
@@ -300,6 +302,7 @@ def _by_figures(frame: pd.DataFrame, plan: Plan, by_kind: dict) -> pd.DataFrame:
         part["as_of"] = lay.as_of(month) if kind == TO_DATE else no_date
         if kind is None and plan.options is not None:
             undecided = [c for c, by in lay.kinds.items() if None in by]
-            plan.options.undecided.add(plan.file, part, undecided, lay.own_month)
+            named = [plan.match.headers.get(f"{c}@None", c) for c in undecided]
+            plan.options.undecided.add(plan.file, part, undecided, lay.own_month, named)
         parts.append(part)
     return pd.concat(parts) if len(parts) > 1 else parts[0]

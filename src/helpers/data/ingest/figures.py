@@ -27,8 +27,10 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from helpers.core.errors import Problem
+from helpers.data.ingest import values
 from helpers.data.ingest.titles import flat
 
 MONTHLY, TO_DATE, YEAR_TO_DATE = "monthly", "to_date", "year_to_date"
@@ -81,12 +83,12 @@ class Undecided:
 
     files: dict[str, dict] = field(default_factory=dict)
 
-    def add(self, file: str, frame: pd.DataFrame, columns: list[str], own_month: bool) -> None:
+    def add(self, file: str, frame: pd.DataFrame, columns: list[str], own_month: bool, headers: list) -> None:
         """Remember the unmarked `columns` of a monthly frame (canonical columns, one row per
-        series and month)."""
+        series and month; `headers`: theirs, as the file writes them)."""
         seen = self.files.setdefault(file, {"parts": [], "own_month": True, "columns": set()})
         seen["own_month"] &= own_month
-        seen["columns"] |= set(columns)
+        seen["columns"] |= set(headers)
         province = frame["province_code"] + "-" + frame["legacy_province_code"].fillna("")
         series = frame["commune_code"].fillna(province) if "commune_code" in frame else province
         part = frame[columns].astype("Float64")
@@ -127,3 +129,24 @@ def _decided(rows: pd.DataFrame, own_month: bool) -> bool:
     values = rows[columns].to_numpy(dtype=float, na_value=np.nan)
     falls = (values[1:] < values[:-1]) & same[:, None]
     return bool(falls.any())
+
+
+def read_shares(cells) -> values.Read:
+    """Shares in percent ("81,2%", 81.2), or a column of fractions (every value a number of at
+    most 1, none written with %: 0.812)."""
+    texts = cells.to_pylist() if isinstance(cells, pa.Array | pa.ChunkedArray) else list(cells)
+    filled = [v for v in texts if not values.blank(v)]
+    numbers = []
+    for v in filled:
+        try:
+            number = v if isinstance(v, int | float) else str(v).strip().replace(",", ".")
+            numbers.append(float(number))
+        except ValueError:
+            numbers = None
+            break
+    fractions = bool(numbers) and max(numbers) <= 1 and not any("%" in str(v) for v in filled)
+    as_text = np.array([v if values.blank(v) else str(v) for v in texts], dtype=object)
+    read = values.read_pcts(as_text)
+    if fractions:
+        read.values = read.values * 100
+    return read

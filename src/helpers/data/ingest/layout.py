@@ -11,16 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
 import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from helpers.core.errors import InputError, Problem
 from helpers.data import schema
-from helpers.data.ingest import headers, tasklists, titles, values, vocab
+from helpers.data.ingest import headers, titles, vocab
 from helpers.data.ingest.figures import (
     CHOICES,
     MONTHLY,
@@ -96,6 +92,8 @@ class Layout:
     skipped: dict[str, list[int]] = field(default_factory=dict)  # reason → rows
     group: int | None = None  # tasks: the group of the last heading read
     groups: np.ndarray | None = None  # tasks: the group of each row of the chunk being read
+    header_row: int = 0
+    found: list = field(default_factory=list)  # problems of rows that are not data: (row, key, value, why)
 
     @property
     def own_month(self) -> bool:
@@ -246,7 +244,7 @@ def _months_as_columns(source, where: str) -> None:
 def analyse(source, match: headers.Match, table: str, options: Options) -> Layout:
     """The layout of one sheet (see the module's doc)."""
     where = f"{source.file}" + (f", sheet {source.sheet}" if source.sheet else "")
-    out = Layout(where, table)
+    out = Layout(where, table, header_row=source.header_row)
     _months_as_columns(source, where)
     if table in DATED_TABLES:
         if "month" in match.columns:
@@ -309,98 +307,6 @@ def _list_date(out: Layout, source, match: headers.Match, options: Options, wher
             f"{where}: the results ('Đã hoàn thành', 'Quá hạn', ...) are at a date the list does not give: "
             "give it in a title line ('Tính đến ngày 30/06/2026') or with --as-of DATE"
         )
-
-
-# ---- rows that are not data ---------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _total_words() -> frozenset[str]:
-    return frozenset(vocab.norm(w) for w in vocab.aliases()["total_rows"])
-
-
-def _texts(column) -> np.ndarray:
-    """A column's cells folded as headers are (object array)."""
-    if isinstance(column, pa.Array | pa.ChunkedArray):
-        column = np.asarray(pc.fill_null(column, "").to_pylist(), dtype=object)
-    return np.array([vocab.norm(v) if isinstance(v, str) else "" for v in column], dtype=object)
-
-
-def _blank(column) -> np.ndarray:
-    if isinstance(column, pa.Array | pa.ChunkedArray):
-        text = pc.utf8_trim_whitespace(column)
-        return pc.fill_null(pc.equal(text, ""), True).to_numpy(zero_copy_only=False)
-    return np.array([values.blank(v) for v in column], dtype=bool)
-
-
-def skip(chunk, plan, keep: np.ndarray) -> np.ndarray:
-    """Rows among `keep` that are not data, recorded by reason on the plan's layout: a
-    table's total ("Tổng cộng"), a task list's headings (remembering the group they name) and
-    its tasks without a deadline ("Thường xuyên")."""
-    at, out = plan.match.columns, np.zeros(len(keep), dtype=bool)
-    layout = plan.layout
-    if plan.table in STOCK_TABLES:
-        for key in ("commune", "province"):
-            if key in at:
-                out |= np.isin(_texts(chunk.columns[at[key]]), list(_total_words()))
-        _record(layout, "total", chunk.rows[keep & out])
-    if plan.table == "tasks" and "title" in at:
-        others = [at[k] for k in ("lead_unit", "deadline", "status", "completed_on", "task_id") if k in at]
-        heading = ~_blank(chunk.columns[at["title"]])
-        for position in others:
-            heading &= _blank(chunk.columns[position])
-        heading &= keep
-        _groups(plan, chunk, heading, keep)
-        _record(layout, "heading", chunk.rows[heading])
-        out |= heading
-        if "deadline" in at:
-            cells = chunk.columns[at["deadline"]]
-            cells = cells.to_pylist() if isinstance(cells, pa.Array | pa.ChunkedArray) else cells
-            ongoing = np.array([tasklists.no_deadline(v) for v in cells], dtype=bool) & keep & ~out
-            _record(layout, "no_deadline", chunk.rows[ongoing])
-            out |= ongoing
-    return out
-
-
-def _record(layout: Layout, reason: str, rows: np.ndarray) -> None:
-    if len(rows):
-        layout.skipped.setdefault(reason, []).extend(int(r) for r in rows)
-
-
-def _groups(plan, chunk, heading: np.ndarray, keep: np.ndarray) -> None:
-    """The group of every row under a heading naming one (where the list has no group column)."""
-    if "group" in plan.match.columns:
-        return
-    titles_ = chunk.columns[plan.match.columns["title"]]
-    titles_ = titles_.to_pylist() if isinstance(titles_, pa.Array | pa.ChunkedArray) else list(titles_)
-    groups = np.full(len(keep), np.nan)
-    for i in np.flatnonzero(heading):
-        found = tasklists.group_of_heading(titles_[i])
-        groups[i] = found if found is not None else 0
-    filled = pd.Series(groups).ffill().fillna(plan.layout.group or 0).to_numpy()
-    plan.layout.group = int(filled[-1]) if len(filled) else plan.layout.group
-    plan.layout.groups = np.where(filled > 0, filled, np.nan)
-
-
-def read_shares(cells) -> values.Read:
-    """Shares in percent ("81,2%", 81.2), or a column of fractions (every value a number of at
-    most 1, none written with %: 0.812)."""
-    texts = cells.to_pylist() if isinstance(cells, pa.Array | pa.ChunkedArray) else list(cells)
-    filled = [v for v in texts if not values.blank(v)]
-    numbers = []
-    for v in filled:
-        try:
-            number = v if isinstance(v, int | float) else str(v).strip().replace(",", ".")
-            numbers.append(float(number))
-        except ValueError:
-            numbers = None
-            break
-    fractions = bool(numbers) and max(numbers) <= 1 and not any("%" in str(v) for v in filled)
-    as_text = np.array([v if values.blank(v) else str(v) for v in texts], dtype=object)
-    read = values.read_pcts(as_text)
-    if fractions:
-        read.values = read.values * 100
-    return read
 
 
 _FIGURES = {
