@@ -119,7 +119,8 @@ def _set(table, row, column, value):
     df = valid(table)
     df[column] = df[column].astype(object)
     df.at[row, column] = value
-    dated = ("received_on", "due_on", "finished_on", "month", "assigned_on", "deadline", "completed_on", "as_of")
+    dated = ("received_on", "due_on", "finished_on", "month", "assigned_on", "deadline", "completed_on")
+    dated += ("as_of",)
     if column in dated:
         df[column] = pd.to_datetime(df[column]).astype("datetime64[ms]")
     elif df[column].dropna().map(type).eq(bool).all() and value is not None:

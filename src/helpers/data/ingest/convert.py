@@ -268,8 +268,8 @@ def _shares(chunk: Chunk, plan: Plan, data: dict, by_kind: dict, rows: np.ndarra
 def _task_columns(data: dict, plan: Plan, groups, n: int) -> None:
     """A task list's ids where it has none, its date, and the groups its headings name."""
     if "task_id" not in plan.match.columns:
-        title = data.get("title", [None] * n)
-        data["task_id"] = tasklists.task_ids(data["province_code"], title, data["deadline"])
+        title, deadline = data.get("title", [None] * n), data.get("deadline", _empty("date", n))
+        data["task_id"] = tasklists.task_ids(data["province_code"], title, deadline)
     if plan.layout.list_date is not None:
         data["as_of"] = np.full(n, np.datetime64(plan.layout.list_date, "ms"))
     if "group" not in plan.match.columns and groups is not None:

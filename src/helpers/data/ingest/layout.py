@@ -137,6 +137,8 @@ def _date_of(source, table: str, options: Options, where: str) -> tuple[ReportDa
         found, by = titles.from_titles(_lines(source.titles)), "title"
     except titles.Conflict as exc:
         raise InputError(f"{where}: {exc}: give the date with --as-of or --month") from None
+    if found is not None and found.range and not found.one_month:
+        found = None  # "từ ngày 01/01/2024 đến ngày 31/07/2025": figures over months, not at a date
     if found is None and source.sheet is not None:
         year = options.date.end.year if options.date else None
         found, by = titles.parse(source.sheet, year), "sheet"
@@ -246,6 +248,7 @@ def analyse(source, match: headers.Match, table: str, options: Options) -> Layou
     where = f"{source.file}" + (f", sheet {source.sheet}" if source.sheet else "")
     out = Layout(where, table, header_row=source.header_row)
     _months_as_columns(source, where)
+    _some_figure(match, table, where)
     if table in DATED_TABLES:
         if "month" in match.columns:
             out.dating, out.dated_by = None, "column"
@@ -275,6 +278,19 @@ def analyse(source, match: headers.Match, table: str, options: Options) -> Layou
             _one_month_flows(out, where)
     _shares_without_base(match, table)
     return out
+
+
+def _some_figure(match: headers.Match, table: str, where: str) -> None:
+    """A table of figures by month needs a column beyond its units and month: a file whose
+    header names only those is another table's (a dossier export has a province too)."""
+    if table not in DATED_TABLES or set(match.columns) - {"month", "province", "commune"}:
+        return
+    specs = vocab.column_specs(table)
+    examples = [spec["vi"][0] for key, spec in specs.items() if key not in vocab.PLACE_KEYS]
+    raise InputError(
+        f"{where}: no column of table {table} beside its units and months (expected headers such as "
+        f"{', '.join(repr(e) for e in examples[1:5])})"
+    )
 
 
 def _one_month_flows(out: Layout, where: str) -> None:

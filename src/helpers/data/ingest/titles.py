@@ -34,6 +34,7 @@ class ReportDate:
     end: date
     to_date: bool
     written: str
+    range: bool = False  # said from one day to another ("từ ngày ... đến ngày ...")
 
     @property
     def month(self) -> date:
@@ -124,7 +125,7 @@ def in_line(text: object) -> list[tuple[int, ReportDate]]:
                 found.append(read(m.groups()))
             line = line.replace(m.group(0), " ", 1)
 
-    take("range", lambda g: (1, ReportDate(_day(*g[:3]), _day(*g[3:]), False, written)))
+    take("range", lambda g: (1, ReportDate(_day(*g[:3]), _day(*g[3:]), False, written, True)))
     take("to_date", lambda g: (0, _to_day(g, written)))
     take("day", lambda g: (9, None))  # the day a report was signed: dates nothing
     take("period", lambda g: (2, _period(g, written)))
