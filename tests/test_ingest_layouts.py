@@ -173,3 +173,34 @@ def test_every_fixture_of_every_table_ends_in_exit_0_or_an_input_error(tmp_path)
     assert outcomes[("khong-ro.csv", "identification", 2)] == 0
     assert outcomes[("khong-ro.csv", "identification", 1)] == 2
     assert sum(v == 0 for v in outcomes.values()) >= 20 and sum(v == 2 for v in outcomes.values()) >= 100
+
+
+def test_the_template_shows_both_forms_and_the_words_of_results(tmp_path, capsys):
+    import openpyxl
+
+    target = tmp_path / "cccd.xlsx"
+    assert main(["template", "--table", "identification", "--output", str(target)]) == 0
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["so_lieu_thang", "so_lieu_luy_ke", "ghi_chu"]
+    monthly = list(book["so_lieu_thang"].iter_rows(values_only=True))
+    assert monthly[0][:2] == ("Tháng", "Tỉnh/Thành phố") and "Số thẻ CCCD đã cấp trong tháng" in monthly[0]
+    totals = list(book["so_lieu_luy_ke"].iter_rows(values_only=True))
+    assert totals[0][0] == "Tính đến ngày 31/12/2023" and "Số thẻ CCCD đã cấp (lũy kế)" in totals[1]
+    assert "Tháng" not in totals[1] and "Dân số" in totals[1]  # a level: no mark
+    forms = list(book["ghi_chu"].iter_rows(values_only=True))[-1]
+    assert forms[0] == "Cách ghi" and "--figures to-date hoặc --figures monthly" in forms[2]
+    tasks = tmp_path / "tasks.xlsx"
+    assert main(["template", "--table", "tasks", "--lang", "en", "--output", str(tasks)]) == 0
+    book = openpyxl.load_workbook(tasks)
+    assert book.sheetnames == ["data", "task_list", "notes"]
+    assert list(book["task_list"].iter_rows(values_only=True))[1] == (
+        "No.",
+        "Task",
+        "Lead unit",
+        "Deadline",
+        "Result",
+    )
+    notes = {row[0]: row[2] for row in book["notes"].iter_rows(values_only=True)}
+    for words in ("Đã hoàn thành", "Hoàn thành chậm", "Đang thực hiện", "Chưa hoàn thành", "Quá hạn"):
+        assert words in notes["Status"]
+    assert "Quý II/2024" in notes["Deadline"] and "Thường xuyên" in notes["Deadline"]
