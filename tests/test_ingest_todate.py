@@ -88,7 +88,7 @@ def test_a_report_dated_in_its_title_and_wards_reporting_at_different_dates(tmp_
     )
     dated_in_title(folder, "15/12/2025", [("Phường Đồng Thuận", 10_700, 5_600)], "b")
     summary = ingest([folder], "identification", data, province="44")
-    assert summary["written"] == {"44-2025-11": 2, "44-2025-12": 1}
+    assert summary["written"] == {"44-2025-11-totals": 2, "44-2025-12-totals": 1}
     assert summary["files"][1]["dated"] == {
         "by": "title",
         "as": "Tính đến ngày 15/12/2025",
@@ -128,6 +128,23 @@ def test_monthly_figures_and_totals_together_in_one_folder(tmp_path):
     assert (
         q4.at["cccd_issued_total", "note"] == "total to date at 31/10/2025; plus monthly figures to 11/2025"
     )
+
+
+def test_a_months_figures_ingested_again_never_replace_its_totals(tmp_path):
+    data = tmp_path / "data"
+    ingest(
+        [dated_in_title(tmp_path, "30/11/2025", [("Phường Đồng Thuận", 10_300, 5_200)])],
+        "identification",
+        data,
+        province="44",
+    )
+    flows = monthly_flows(tmp_path, [("11/2025", THUAN, 300, 90)])
+    summary = ingest([flows], "identification", data, province="44")
+    assert summary["written"] == {"44-2025-11": 1} and summary["replaced"] == []
+    summary = ingest([flows], "identification", data, province="44")  # corrected, say: replaced
+    assert summary["replaced"] == ["44-2025-11"]
+    assert _stored(data)["figures"].tolist() == ["monthly", "to_date"]
+    assert _review(data, period="2025-11").at["cccd_issued_total", "value"] == 10_300
 
 
 def test_monthly_figures_that_disagree_with_the_totals_are_named(tmp_path):
@@ -172,8 +189,9 @@ def test_figures_that_could_be_either_are_not_guessed(tmp_path):
     assert not storage.table_files(data, "identification")
     ingest([growing], "identification", data, province="44", figures="to-date")
     assert _review(data).at["cccd_issued_total", "value"] == 18_700
-    ingest([growing], "identification", data, province="44", figures="monthly")  # the user says so
-    assert _review(data).at["cccd_issued_total", "value"] == 53_600
+    monthly = tmp_path / "monthly"  # (totals and a month's figures are stored apart: a new folder)
+    ingest([growing], "identification", monthly, province="44", figures="monthly")  # the user says so
+    assert _review(monthly).at["cccd_issued_total", "value"] == 53_600
     # one report of a month, nothing says which: asked; answered, the total at the month's end
     report = unmarked_report(tmp_path)
     with pytest.raises(InputError, match="nothing was written"):

@@ -33,7 +33,8 @@ _MONTHS = 1_000_000
 def partition_keys(frame: pd.DataFrame, table: str) -> tuple[np.ndarray, list[str]]:
     """The province-month of every row, as codes into the province-months' names. A row
     without a date or a province (never written: it is a problem of its run) is named
-    `unknown` or `undated` rather than stop the run here."""
+    `unknown` or `undated` rather than stop the run here. Totals to a date are a part of
+    their own (`44-2026-06-totals`): a month's figures ingested again never replace them."""
     when = frame[schema.table(table).date_column].to_numpy(dtype="datetime64[ms]")
     month = when.astype("datetime64[M]")
     province, provinces = pd.factorize(frame["province_code"])
@@ -44,8 +45,12 @@ def partition_keys(frame: pd.DataFrame, table: str) -> tuple[np.ndarray, list[st
     unit = np.where(unit < 0, len(units) - 1, unit)
     # months since 1970, made positive; 0 for a row without a date
     shifted = np.where(np.isnat(when), 0, month.astype(np.int64) + _MONTHS)
-    codes, keys = pd.factorize(unit.astype(np.int64) * 2 * _MONTHS + shifted)
-    names = [f"{units[k // (2 * _MONTHS)]}-{_month_name(k % (2 * _MONTHS))}" for k in keys]
+    totals = frame["figures"].eq("to_date").fillna(False).to_numpy(bool) if "figures" in frame else False
+    codes, keys = pd.factorize((unit.astype(np.int64) * 2 * _MONTHS + shifted) * 2 + totals)
+    names = [
+        f"{units[k // 2 // (2 * _MONTHS)]}-{_month_name(k // 2 % (2 * _MONTHS))}{'-totals' if k % 2 else ''}"
+        for k in keys
+    ]
     return codes.astype(np.int64), names
 
 
