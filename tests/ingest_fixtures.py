@@ -265,13 +265,17 @@ TASKS = [
 
 def task_list(folder: Path, dated: bool = True, planted: bool = False) -> Path:
     """A steering committee's list: no ids, no assignment dates, results in words; with
-    `planted`, a column of the officers following each task (citizens' names), their phone
-    numbers, and markup in a title."""
+    `planted`, a column of the officers following each task (citizens' names), their ID and
+    phone numbers under headers that do not say so, and markup in a title and a lead unit."""
     header, rows = list(TASK_HEADER), [list(r) for r in TASKS]
     if planted:
-        header += ["Người theo dõi", "Điện thoại"]
-        rows = [r + ([NAMES[i % 3], PHONES[i % 3]] if r[3] else ["", ""]) for i, r in enumerate(rows)]
+        header += ["Người theo dõi", "Liên hệ", "Mã cán bộ"]
+        rows = [
+            r + ([NAMES[i % 3], PHONES[i % 3], CCCD[i % 3]] if r[3] else ["", "", ""])
+            for i, r in enumerate(rows)
+        ]
         rows[2][1] = f"{rows[2][1]} {SCRIPT}"
+        rows[3][2] = f"{rows[3][2]} {SCRIPT}"
     titles = ["BAN CHỈ ĐẠO ĐỀ ÁN 06 TỈNH QUẢNG TRỊ", "DANH MỤC NHIỆM VỤ NĂM 2025"]
     titles += ["(Tính đến ngày 31/12/2025)"] if dated else []
     return csv(

@@ -153,9 +153,14 @@ def test_an_unknown_result_is_named_and_a_list_without_its_date_is_refused(tmp_p
 def test_names_phone_numbers_and_markup_in_a_task_list(tmp_path):
     data = tmp_path / "data"
     summary = ingest([task_list(tmp_path, planted=True)], "tasks", data, province="44")
-    assert summary["files"][0]["personal_dropped"] == ["Người theo dõi", "Điện thoại"]
+    # found by their content: the headers do not say what they hold
+    assert summary["files"][0]["personal_dropped"] == ["Người theo dõi", "Liên hệ", "Mã cán bộ"]
     everything = _all_text(data)
     for secret in NAMES + PHONES + CCCD:
         assert secret not in everything and secret.replace(" ", "") not in everything
-    # markup in a title is kept as the text it is (escaped wherever it is shown)
-    assert SCRIPT in _stored(data)["title"].str.cat()
+    # markup in a title or a lead unit is kept as the text it is (escaped wherever it is shown)
+    stored = _stored(data)
+    assert SCRIPT in stored["title"].str.cat() and SCRIPT in stored["lead_unit"].str.cat()
+    build_mart(data)
+    table = by_lead_unit(parse_unit("44"), parse_period("2025-Q4"), data)
+    assert table.loc[f"Sở Tư pháp {SCRIPT}", "overdue"] == 1  # as text; the report escapes it

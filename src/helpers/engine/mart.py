@@ -370,6 +370,7 @@ def build_mart(data_dir: Path | str, force: bool = False) -> dict:
         "rows": rows,
         "covers": covers,
         "missing_tables": [t for t in storage.TABLES if t not in present],
+        "totals": sorted(b for b in rows if b in stocks.BLOCKS),  # blocks with a side table of totals
     }
     storage.write_text_atomic(out / MARKER, json.dumps(marker, indent=2) + "\n")
     _write_stats(data_dir)
@@ -380,7 +381,8 @@ def _complete(data_dir: Path | str, marker: dict, check: bool = False) -> bool:
     """A marker of this version of the mart, with every block it lists on disk (and, with
     `check`, readable: a damaged block stops there, named, before any query reads it)."""
     paths = [block_path(data_dir, b) for b in marker.get("blocks", [])]
-    if "covers" not in marker or not all(p.exists() for p in paths):
+    paths += [stocks.side_path(block_path(data_dir, b)) for b in marker.get("totals", [])]
+    if "totals" not in marker or not all(p.exists() for p in paths):
         return False
     if check:
         storage.check_readable(data_dir, paths)
