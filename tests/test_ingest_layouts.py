@@ -204,3 +204,23 @@ def test_the_template_shows_both_forms_and_the_words_of_results(tmp_path, capsys
     for words in ("Đã hoàn thành", "Hoàn thành chậm", "Đang thực hiện", "Chưa hoàn thành", "Quá hạn"):
         assert words in notes["Status"]
     assert "Quý II/2024" in notes["Deadline"] and "Thường xuyên" in notes["Deadline"]
+
+
+def test_a_catalogue_dated_in_its_title(tmp_path):
+    from ingest_fixtures import csv
+
+    path = csv(
+        tmp_path / "danh-muc-tthc.csv",
+        [
+            "DANH MỤC THỦ TỤC HÀNH CHÍNH THÁNG 11 NĂM 2025",
+            ["Tỉnh", "Mã TTHC", "Công khai", "Mức độ DVC"],
+            ["Quảng Trị", "1.001", "Có", "Toàn trình"],
+            ["Quảng Trị", "1.002", "Không", "Một phần"],
+        ],
+    )
+    summary = ingest([path], "procedures", tmp_path / "data")
+    assert summary["written"] == {"44-2025-11": 2}
+    r = _review(tmp_path / "data", period="2025-11").set_index("indicator")
+    # November 2025: 1 of the 2 procedures published; both online (full or partial)
+    assert r.at["procedures_published_pct", "value"] == pytest.approx(50.0)
+    assert r.at["procedures_online_pct", "value"] == pytest.approx(100.0)

@@ -16,7 +16,7 @@ import numpy as np
 
 from helpers.core.errors import InputError, Problem
 from helpers.data import schema
-from helpers.data.ingest import headers, titles, vocab
+from helpers.data.ingest import headers, titles, values, vocab
 from helpers.data.ingest.figures import (
     CHOICES,
     MONTHLY,
@@ -70,9 +70,14 @@ class Options:
 
 
 def _option(text, name: str, expected: str) -> ReportDate | None:
+    """A date (30/06/2026, 2026-06-30) or a period (2026-06, Tháng 6/2026) given as an option."""
     if text is None:
         return None
-    found = titles.parse(text) if not isinstance(text, date) else ReportDate(text, text, False, str(text))
+    try:
+        day = text if isinstance(text, date) else values.parse_date(text)
+        return ReportDate(day, day, False, str(text))
+    except values.Bad:
+        found = titles.parse(text)
     if found is None:
         raise InputError(f"{name} {text}: expected {expected}")
     return found
