@@ -104,11 +104,6 @@ class Layout:
     def own_month(self) -> bool:
         return self.dated_by == "column"
 
-    def row_figures(self) -> list[str | None]:
-        """The kinds of the rows each source row gives (two where a sheet has both)."""
-        found = {k for by_kind in self.kinds.values() for k in by_kind}
-        return sorted(found, key=lambda k: (k is None, k != MONTHLY)) or [self.levels_kind]
-
     def as_of(self, month: np.ndarray) -> np.ndarray:
         """The day totals of rows of `month` are at: the report date in its month, else the
         month's last day (not after today)."""
@@ -253,6 +248,7 @@ def analyse(source, match: headers.Match, table: str, options: Options) -> Layou
     where = f"{source.file}" + (f", sheet {source.sheet}" if source.sheet else "")
     out = Layout(where, table, header_row=source.header_row)
     _months_as_columns(source, where)
+    _shares_without_base(match, table)
     _some_figure(match, table, where)
     if table in DATED_TABLES:
         if "month" in match.columns:
@@ -281,7 +277,6 @@ def analyse(source, match: headers.Match, table: str, options: Options) -> Layou
             out.levels_kind = title_kind or options.figures or MONTHLY
         if table == "identification":
             _one_month_flows(out, where)
-    _shares_without_base(match, table)
     return out
 
 
