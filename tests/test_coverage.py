@@ -36,10 +36,11 @@ def test_a_partly_covered_quarter_sums_its_months_and_says_so(data_dir, capsys):
     received = next(r for r in rows if r["indicator"] == "dossiers_received")
     assert (received["value"], received["months"], received["months_covered"]) == (1, 3, 1)
     assert "computed from 1 of 3 months" in received["note"]
-    # identification's last row is May 2024: the stock is read there, and says so
+    # identification's last row is May 2024: the stock is read there, and says so (and that it
+    # is a sum of monthly figures, not a total to a date)
     issued = next(r for r in rows if r["indicator"] == "cccd_issued_total")
     assert issued["value"] == 90 + 25 + 7 + 40 + 0 and issued["as_of"] == "2024-05"
-    assert "as of May 2024" in issued["note"]
+    assert issued["note"] == "sum of monthly figures to May 2024"
 
 
 def test_a_flow_against_a_baseline_of_another_length_is_compared_per_month(data_dir):

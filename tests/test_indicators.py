@@ -176,6 +176,8 @@ def _ident(month, commune, pop, elig, app, iss, eid, l2, act):
         "eid_applications": eid,
         "eid_level2_applications": l2,
         "eid_activated": act,
+        "figures": None,
+        "as_of": None,
     }
 
 
@@ -199,6 +201,8 @@ def _service(legacy, med, acc, ben, cash, rec, clean):
         "social_beneficiaries_cashless": cash,
         "records_specialised": rec,
         "records_cleaned": clean,
+        "figures": None,
+        "as_of": None,
     }
 
 
@@ -216,6 +220,8 @@ def _task(i, legacy, assigned, deadline, completed):
         "assigned_on": assigned,
         "deadline": deadline,
         "completed_on": completed,
+        "status": None,
+        "as_of": None,
     }
 
 
@@ -228,7 +234,16 @@ TASKS = [
     _task(6, "74", "2023-01-01", "2023-06-30", "2024-04-15"),  # overdue at the end of P
 ]
 
-DATE_COLUMNS = ("received_on", "due_on", "finished_on", "month", "assigned_on", "deadline", "completed_on")
+DATE_COLUMNS = (
+    "received_on",
+    "due_on",
+    "finished_on",
+    "month",
+    "assigned_on",
+    "deadline",
+    "completed_on",
+    "as_of",
+)
 
 
 def _frame(rows):

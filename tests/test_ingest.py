@@ -399,11 +399,14 @@ def test_refuses_to_mix_with_the_sample(small_sample, tmp_path):
 def test_templates_round_trip(tmp_path, table, lang):
     target = write_template(table, tmp_path / f"{table}.xlsx", lang)
     book = openpyxl.load_workbook(target)
-    assert len(book.sheetnames) == 2
-    notes = list(book.worksheets[1].iter_rows(values_only=True))
+    # a data sheet per form of the figures (monthly and to date; a committee's task list), notes last
+    forms = {"identification": 2, "services": 2, "tasks": 2}.get(table, 1)
+    assert len(book.sheetnames) == forms + 1
+    notes = list(book.worksheets[-1].iter_rows(values_only=True))
     assert len(notes) > 3 and all(row[2] for row in notes[1:])
-    summary = ingest([target], table, tmp_path / "data")
-    assert summary["rows"] == 1
+    summary = ingest([target], table, tmp_path / "data", province="44")
+    # one example row a sheet; the committee's list has three tasks under a heading
+    assert summary["rows"] == {"tasks": 4}.get(table, forms)
 
 
 def test_value_readers():

@@ -80,12 +80,13 @@ def test_text_and_styled_tables():
 
 
 def test_a_baseline_the_data_does_not_reach_is_said_with_the_earliest_it_covers(data_dir):
-    # the fixture's first rows are of January 2023 (tasks): 2021 is out of reach, 2023 is not
+    # the fixture's first rows are of February 2023 (tasks are placed in time by their deadline,
+    # the first June 2023): 2021 is out of reach; the earliest baseline is February to December 2023
     p = check_parameters("2024-Q1", "en", str(data_dir), unit="79", baseline="2021")
     facts = heading.facts(p).set_index("Item")["Detail"]
     assert facts["Baseline"] == (
-        "The data does not reach the baseline (2021): it starts in January 2023, so baseline values "
-        "and changes are left empty. The earliest baseline the data covers: 2023."
+        "The data does not reach the baseline (2021): it starts in February 2023, so baseline values "
+        "and changes are left empty. The earliest baseline the data covers: February 2023 to December 2023."
     )
     assert (
         heading.baseline_gap(check_parameters("2024-Q1", "en", str(data_dir), unit="79", baseline="2023"))

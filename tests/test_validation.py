@@ -67,6 +67,9 @@ def valid(table: str) -> pd.DataFrame:
                 "eid_applications": [30, 20, 1],
                 "eid_level2_applications": [20, 20, 0],
                 "eid_activated": [25, 18, 1],
+                # the third row: totals to 20 August 2025 (cards applied for to date)
+                "figures": ["monthly", None, "to_date"],
+                "as_of": _dates(None, None, "2025-08-20"),
             }
         ),
         "services": pd.DataFrame(
@@ -80,6 +83,8 @@ def valid(table: str) -> pd.DataFrame:
                 "social_beneficiaries_cashless": [5, 20, 0],
                 "records_specialised": [10, 20, 30],
                 "records_cleaned": [5, 20, 0],
+                "figures": [None, None, "to_date"],
+                "as_of": _dates(None, None, "2025-08-31"),
             }
         ),
         "tasks": pd.DataFrame(
@@ -93,6 +98,8 @@ def valid(table: str) -> pd.DataFrame:
                 "assigned_on": _dates("2022-03-01", "2023-05-01", "2025-09-01"),
                 "deadline": _dates("2022-06-01", "2023-06-01", "2025-12-01"),
                 "completed_on": _dates("2022-05-20", None, "2025-12-10"),
+                "status": [None, "in_progress", "done_late"],
+                "as_of": _dates(None, "2023-05-20", None),
             }
         ),
     }
@@ -112,7 +119,9 @@ def _set(table, row, column, value):
     df = valid(table)
     df[column] = df[column].astype(object)
     df.at[row, column] = value
-    if column in ("received_on", "due_on", "finished_on", "month", "assigned_on", "deadline", "completed_on"):
+    dated = ("received_on", "due_on", "finished_on", "month", "assigned_on", "deadline", "completed_on")
+    dated += ("as_of",)
+    if column in dated:
         df[column] = pd.to_datetime(df[column]).astype("datetime64[ms]")
     elif df[column].dropna().map(type).eq(bool).all() and value is not None:
         df[column] = df[column].astype(bool)
@@ -160,7 +169,36 @@ CASES = [
     ("tasks", 1, "deadline", "2022-02-01", "before assigned_on"),
     ("tasks", 1, "completed_on", "2022-02-01", "before assigned_on"),
     ("tasks", 1, "lead_unit", None, "missing"),
+    ("tasks", 1, "status", "overdue", "not done"),
+    ("tasks", 2, "status", "later", "not one of"),
+    ("tasks", 2, "deadline", None, "missing"),
+    ("tasks", 1, "legacy_province_code", None, "deadline before July 2025"),
+    ("identification", 3, "as_of", None, "needs its date"),
+    ("identification", 3, "as_of", "2025-07-31", "not in the row's month"),
+    ("identification", 3, "figures", "weekly", "not one of"),
+    ("services", 3, "as_of", "2099-08-31", "future"),
 ]
+
+
+def test_totals_to_date_may_pass_the_eligible_population():
+    # cards applied for to date count re-issued cards: a total above today's eligible
+    # population is possible, a month's applications above it are not
+    df = valid("identification")
+    df.loc[3, "cccd_applications"] = 900
+    assert find_problems("identification", df) == []
+    df.loc[1, "cccd_applications"] = 900
+    assert [(p.row, p.column) for p in find_problems("identification", df)] == [(1, "cccd_applications")]
+
+
+def test_a_month_may_hold_its_flows_and_a_total_to_date_of_the_same_commune():
+    df = valid("identification")
+    df.loc[3, "month"] = df.loc[2, "month"] = pd.Timestamp("2023-02-01")
+    df.loc[3, "as_of"] = pd.Timestamp("2023-02-28")
+    df.loc[3, "legacy_province_code"] = "45"
+    assert find_problems("identification", df) == []
+    df.loc[2, "figures"] = "to_date"
+    df.loc[2, "as_of"] = pd.Timestamp("2023-02-28")
+    assert {p.reason for p in find_problems("identification", df)} == {"duplicated key: must be unique"}
 
 
 @pytest.mark.parametrize(("table", "row", "column", "value", "reason"), CASES)

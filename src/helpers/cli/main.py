@@ -120,20 +120,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ing.add_argument("files", nargs="+", type=Path, metavar="FILE|DIR", help="exports, or folders of them")
     ing.add_argument("--table", required=True, choices=TABLE_NAMES)
-    ing.add_argument("--sheet", default=None, help="the sheet to read (default: the first with a header)")
+    ing.add_argument(
+        "--sheet", default=None, help="the sheet to read (default, or all: every sheet with a header)"
+    )
     ing.add_argument(
         "--province",
         default=None,
         help="the province of files without a province column (44, quang-tri, legacy/45)",
     )
-    ing.add_argument("--period", default=None, help="index_766: the year, quarter or month of the figures")
-    ing.add_argument("--as-of", default=None, help="index_766: the date the figures were published or saved")
     ing.add_argument(
         "--date-order",
         choices=["dmy", "mdy"],
         default=None,
         help="dates such as 05/01/2024 are day/month (dmy) or month/day (mdy) (default: what the data shows)",
     )
+    ing.add_argument(
+        "--figures",
+        choices=["to-date", "monthly"],
+        default=None,
+        help="what counts are where no header or title says: totals to a date, or a month's figures",
+    )
+    ing.add_argument(
+        "--as-of",
+        default=None,
+        help="the date of files that do not give one (30/06/2026); index_766: the snapshot's date",
+    )
+    ing.add_argument("--month", default=None, help="the month of files that do not give one (2026-06)")
+    ing.add_argument("--period", default=None, help="index_766: the year, quarter or month of the figures")
     ing.set_defaults(func=cmd_ingest)
 
     tpl = sub.add_parser("template", help="write an .xlsx template for a canonical table")
@@ -310,6 +323,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         period=args.period,
         as_of=args.as_of,
         date_order=args.date_order,
+        figures=args.figures,
+        month=args.month,
     )
     for line in describe(summary):
         print(line)

@@ -27,6 +27,11 @@ class Column:
     column with blanks is not a partly missing column. `free_text`: sentences people write
     (a task's title), where personal data found by content is masked in place; in any other
     text column (a lead unit, a code) such a value is masked whole or the column refused.
+    `level`: a count of what there is at a date (people, facilities, records), never summed
+    over months; the other counts are of what happened in a month (flows), summed to a
+    stock. `stands_for`: an optional column whose values answer what an indicator asks of
+    another (a task's reported status stands for its completion date where the list gives
+    none).
     """
 
     name: str
@@ -35,6 +40,8 @@ class Column:
     values: tuple[str, ...] = ()
     blank_is_value: bool = False
     free_text: bool = False
+    level: bool = False
+    stands_for: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,11 @@ class Table:
         return tuple(self.of_kind("count"))
 
     @property
+    def flow_columns(self) -> tuple[str, ...]:
+        """Counts of what happened in a month (not `level`): summed to a stock."""
+        return tuple(c.name for c in self.columns if c.kind == "count" and not c.level)
+
+    @property
     def required(self) -> list[str]:
         return [c.name for c in self.columns if c.required]
 
@@ -73,6 +85,10 @@ class Table:
         """The columns stored as text not drawn from a closed list (codes, identifiers,
         names, titles): every one is read for personal data by content."""
         return [c for c in self.columns if _ARROW_TYPES.get(c.kind) is None and c.kind not in _CLOSED]
+
+    def standing_for(self, name: str) -> list[str]:
+        """The columns that may stand for column `name` (see `Column.stands_for`)."""
+        return [c.name for c in self.columns if c.stands_for == name]
 
 
 def _places(commune: bool) -> tuple[Column, ...]:
@@ -83,8 +99,13 @@ def _places(commune: bool) -> tuple[Column, ...]:
     return out + ((Column("commune_code", "commune", blank_is_value=True),) if commune else ())
 
 
-def _counts(*names: str) -> tuple[Column, ...]:
-    return tuple(Column(n, "count") for n in names)
+def _counts(*names: str, level: bool = False) -> tuple[Column, ...]:
+    return tuple(Column(n, "count", level=level) for n in names)
+
+
+def _figures() -> tuple[Column, ...]:
+    """What a row's counts are (FIGURES) and, for totals, the date they are at."""
+    return (Column("figures", "enum", values=FIGURES), Column("as_of", "date"))
 
 
 AGENCY_LEVELS = ("province", "commune", "district")
@@ -133,6 +154,19 @@ INDEX_766 = Table(
     ),
     published=True,
 )
+# Flows and to-date figures (DESIGN.md section 5). A row of `identification` or `services`
+# says what its counts are: `monthly`, the figures of its month (for identification, flows:
+# cards issued in the month), or `to_date`, totals at the date `as_of` (cards issued up to
+# that day), with `month` the month of that date. A blank `figures` is `monthly`. A total is
+# never summed as a flow: the mart turns each commune's totals into the differences between
+# successive totals, so that every sum over months stays additive (see engine/stocks.py).
+FIGURES = ("monthly", "to_date")
+
+# Tasks as steering committees track them: the result as written ("Đã hoàn thành", "Quá
+# hạn"), read as one of these whole phrases (ingest_aliases.yml `values: status`). A task
+# done without a completion date counts as done, but neither on time nor late.
+TASK_STATUSES = ("done", "done_late", "in_progress", "not_done", "overdue")
+DONE_STATUSES = ("done", "done_late")
 
 TABLES: dict[str, Table] = {
     t.name: t
@@ -177,18 +211,18 @@ TABLES: dict[str, Table] = {
             (
                 Column("month", "month", required=True),
                 *_places(commune=True),
+                *_counts("population", "population_eligible", level=True),
                 *_counts(
-                    "population",
-                    "population_eligible",
                     "cccd_applications",
                     "cccd_issued",
                     "eid_applications",
                     "eid_level2_applications",
                     "eid_activated",
                 ),
+                *_figures(),
             ),
             date_column="month",
-            key=("month", "province_code", "legacy_province_code", "commune_code"),
+            key=("month", "province_code", "legacy_province_code", "commune_code", "figures"),
         ),
         Table(
             "services",
@@ -202,24 +236,30 @@ TABLES: dict[str, Table] = {
                     "social_beneficiaries_cashless",
                     "records_specialised",
                     "records_cleaned",
+                    level=True,
                 ),
+                *_figures(),
             ),
             date_column="month",
-            key=("month", "province_code", "legacy_province_code"),
+            key=("month", "province_code", "legacy_province_code", "figures"),
         ),
         Table(
             "tasks",
             (
                 Column("task_id", "id", required=True),
                 *_places(commune=False),
-                Column("group", "group", required=True),
+                Column("group", "group"),
                 Column("title", "text", required=True, free_text=True),
                 Column("lead_unit", "text", required=True),
-                Column("assigned_on", "date", required=True),
+                Column("assigned_on", "date"),
                 Column("deadline", "date", required=True),
                 Column("completed_on", "date", blank_is_value=True),
+                Column("status", "enum", values=TASK_STATUSES, stands_for="completed_on"),
+                Column("as_of", "date"),
             ),
-            date_column="assigned_on",
+            # a task list as committees keep it has no assignment dates: a task is placed in
+            # time by its deadline (every task that is due or overdue in a period has one)
+            date_column="deadline",
         ),
         INDEX_766,
     )

@@ -37,12 +37,37 @@ def _not_after(earlier: str, later: str) -> pa.Check:
     )
 
 
-def _at_most(part: str, whole: str) -> pa.Check:
-    return _rule(
-        [part],
-        lambda df: df[part].isna() | df[whole].isna() | (df[part] <= df[whole]),
-        f"{part} is greater than {whole}",
-    )
+def _at_most(part: str, whole: str, monthly_only: bool = False) -> pa.Check:
+    """`part` no greater than `whole`; with `monthly_only`, on rows of a month's figures only
+    (cards applied for to date may pass the population of today: re-issued cards count)."""
+
+    def holds(df):
+        ok = df[part].isna() | df[whole].isna() | (df[part] <= df[whole])
+        return ok | _to_date(df) if monthly_only else ok
+
+    return _rule([part], holds, f"{part} is greater than {whole}")
+
+
+def _to_date(df) -> pd.Series:
+    """Rows whose counts are totals to a date (canonical `figures`)."""
+    return df["figures"].fillna("monthly").eq("to_date") if "figures" in df else pd.Series(False, df.index)
+
+
+def _totals_dated() -> list[pa.Check]:
+    """A total to a date has its date, in its month."""
+    return [
+        _rule(
+            ["as_of"],
+            lambda df: ~_to_date(df) | df["as_of"].notna(),
+            "missing: a total to a date needs its date (as_of)",
+        ),
+        _rule(
+            ["as_of"],
+            lambda df: df["as_of"].isna() | (df["as_of"].dt.to_period("M").dt.start_time == df["month"]),
+            "as_of is not in the row's month",
+        ),
+        _not_future("as_of"),
+    ]
 
 
 def _only_if(flag: str, condition, error: str) -> pa.Check:
@@ -153,9 +178,10 @@ _RULES = {
         _legacy_before_reorganisation("month"),
         _not_future("month"),
         _at_most("population_eligible", "population"),
-        _at_most("cccd_applications", "population_eligible"),
-        _at_most("eid_applications", "population_eligible"),
+        _at_most("cccd_applications", "population_eligible", monthly_only=True),
+        _at_most("eid_applications", "population_eligible", monthly_only=True),
         _at_most("eid_level2_applications", "eid_applications"),
+        *_totals_dated(),
     ],
     "services": lambda: [
         _legacy_matches_current(),
@@ -164,14 +190,23 @@ _RULES = {
         _at_most("medical_facilities_accepting_cccd", "medical_facilities"),
         _at_most("social_beneficiaries_cashless", "social_beneficiaries"),
         _at_most("records_cleaned", "records_specialised"),
+        *_totals_dated(),
     ],
     "tasks": lambda: [
         _legacy_matches_current(),
-        _legacy_before_reorganisation("assigned_on"),
+        _legacy_before_reorganisation("deadline"),
         _not_after("assigned_on", "deadline"),
         _not_after("assigned_on", "completed_on"),
         _not_future("assigned_on"),
         _not_future("completed_on"),
+        _not_future("as_of"),
+        _rule(
+            ["status"],
+            lambda df: (
+                df["status"].isna() | df["completed_on"].isna() | df["status"].isin(canonical.DONE_STATUSES)
+            ),
+            "completed_on is given but the status says the task is not done",
+        ),
     ],
     "index_766": lambda: [
         _commune_in_province(),

@@ -19,6 +19,7 @@ import pandas as pd
 from helpers.core import reference
 from helpers.core.periods import Period, month_index
 from helpers.data import storage
+from helpers.engine.basis import EXTRA_COLUMNS, Bases
 from helpers.engine.mart import BLOCKS_BY_NAME, block_path, mart_dir
 from helpers.engine.official import indicator_rows
 from helpers.engine.score import score_766
@@ -42,6 +43,7 @@ def _needed(block: str) -> list[tuple[str, str]]:
         for column in s.needs:
             known, base = _known_column(block, column)
             parts.update({(known, s.window), (base, s.window), (known, "to_date"), (base, "to_date")})
+    parts.update(EXTRA_COLUMNS.get(block, ()))
     return sorted(parts)
 
 
@@ -166,19 +168,22 @@ def compute(data_dir: Path | str, level: str, period: Period, blocks: list[str])
 
     Long format: unit_code, indicator, numerator, denominator, value, months,
     months_covered, as_of (the month a last-month or stock figure is read at, the snapshot's
-    date of an official figure), absent and partly (optional columns missing), and for the
-    official index `helpers.engine.official.OFFICIAL_COLUMNS`. An indicator whose block is
-    missing (table absent, or no commune detail) has missing values throughout.
+    date of an official figure), absent and partly (optional columns missing), basis (what
+    the figure is made of: engine/basis.py), and for the official index
+    `helpers.engine.official.OFFICIAL_COLUMNS`. An indicator whose block is missing (table
+    absent, or no commune detail) has missing values throughout.
     """
     units = level_units(level)
     n = len(units)
     frames = {b: block_values(data_dir, b, level, period).reindex(units) for b in blocks}
+    bases = Bases(data_dir, level, period, frames, units)
     parts = {"unit_code": [], "indicator": []}
     columns: dict[str, list] = {}
     for s in specs():
         if s.block is None:
             continue
         values = _indicator(s, frames.get(s.block), n)
+        values["basis"] = bases.of(s)
         parts["unit_code"].append(units)
         parts["indicator"].append([s.id] * n)
         for key, array in values.items():
@@ -195,8 +200,8 @@ def compute(data_dir: Path | str, level: str, period: Period, blocks: list[str])
     received = long[long["indicator"] == "dossiers_received"].set_index("unit_code")["months_covered"]
     score["months"] = period.n_months
     score["months_covered"] = score["unit_code"].map(received).fillna(0).astype(int)
-    score["as_of"], score["absent"], score["partly"] = None, "", ""
-    official = indicator_rows(data_dir, level, period, units)
+    score["as_of"], score["absent"], score["partly"], score["basis"] = None, "", "", ""
+    official = indicator_rows(data_dir, level, period, units).assign(basis="")
     return pd.concat([long, score, official], ignore_index=True)
 
 

@@ -20,10 +20,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.core.errors import InputError
-from helpers.data import integrity, journal, storage
+from helpers.data import integrity, journal, schema, storage
 from helpers.data.fingerprints import data_files, file_digest
 from helpers.data.schema import TABLES
-from helpers.engine.windows import OVERDUE_LAGS, done_on_time_sql, overdue_sql, received_on_time_sql
+from helpers.engine import stocks
+from helpers.engine.windows import (
+    OVERDUE_LAGS,
+    done_on_time_sql,
+    overdue_sql,
+    received_on_time_sql,
+    untimed_sql,
+)
 
 MARKER = "MART.json"
 STATS = ".input-stats.json"
@@ -121,36 +128,38 @@ _PROCEDURE_STOCKS = f"""
 """
 
 
-def _sums_sql(columns: tuple[str, ...], commune: bool) -> str:
-    """Monthly sums of a table that already reports counts, and how many rows report each."""
-    sums = ", ".join(f"sum({c}) AS {c}" for c in columns)
-    place = "province_code, legacy_province_code" + (", commune_code" if commune else "")
-    return f"SELECT month, {place}, count(*) AS rows, {sums}, {_known(columns)} FROM src GROUP BY ALL"
-
-
 _IDENTIFICATION_COUNTS = TABLES["identification"].count_columns
 _SERVICE_COUNTS = TABLES["services"].count_columns
 
 # Tasks: the list as known at each month's end, from the first month any task is dated to
-# the month of the latest date in the list (the export's "as of"): tasks falling due in the
-# month and done by their deadline, and the stock overdue at the month's end.
+# the month of the latest date in the list (its `as_of`, or its latest assignment or
+# completion): tasks falling due in the month and done by their deadline, those done with no
+# completion date (neither on time nor late), and the stock overdue at the month's end. A
+# task without an assignment date is there from its deadline on (a task due or overdue in a
+# month was assigned by then). A reported status stands for a completion date not given.
 _MONTH_END = "last_day(m.month)"
+_DUE = "date_trunc('month', t.deadline) = m.month"
+_UNTIMED = untimed_sql("t.completed_on", "t.status")
+_ON_TIME = done_on_time_sql("t.deadline", "t.completed_on")
 _TASKS = f"""
     WITH months AS (
         SELECT unnest(generate_series(
-            (SELECT date_trunc('month', min(assigned_on)) FROM src),
-            (SELECT date_trunc('month', max(greatest(assigned_on, coalesce(completed_on, assigned_on))))
-             FROM src), INTERVAL 1 MONTH))::DATE AS month
+            (SELECT date_trunc('month', min(coalesce(assigned_on, deadline))) FROM src),
+            (SELECT date_trunc('month', coalesce(max(as_of), max(greatest(assigned_on, completed_on)),
+                                                 max(deadline))) FROM src),
+            INTERVAL 1 MONTH))::DATE AS month
     )
     SELECT m.month, t.province_code, t.legacy_province_code,
            count(*) AS rows,
-           count(*) FILTER (WHERE date_trunc('month', t.deadline) = m.month) AS tasks_due,
-           count(*) FILTER (WHERE date_trunc('month', t.deadline) = m.month
-                            AND {done_on_time_sql("t.deadline", "t.completed_on")}) AS tasks_due_on_time,
-           count(*) FILTER (WHERE {overdue_sql(_MONTH_END, "t.deadline", "t.completed_on")}) AS tasks_overdue,
-           count(*) FILTER (WHERE date_trunc('month', t.deadline) = m.month
-                            AND {_known_of("completed_on", "t.")}) AS known_completed_on
-    FROM months m JOIN src t ON t.assigned_on <= {_MONTH_END}
+           count(*) FILTER (WHERE {_DUE}) AS tasks_due,
+           count(*) FILTER (WHERE {_DUE} AND NOT {_UNTIMED}) AS tasks_due_timed,
+           count(*) FILTER (WHERE {_DUE} AND {_ON_TIME}) AS tasks_due_on_time,
+           count(*) FILTER (WHERE {_DUE} AND {_UNTIMED}) AS tasks_done_undated,
+           count(*) FILTER (WHERE {overdue_sql(_MONTH_END, "t.deadline", "t.completed_on", "t.status")})
+               AS tasks_overdue,
+           count(*) FILTER (WHERE {_DUE} AND ({_known_of("completed_on", "t.")} OR t.status IS NOT NULL))
+               AS known_completed_on
+    FROM months m JOIN src t ON coalesce(t.assigned_on, t.deadline) <= {_MONTH_END}
     GROUP BY ALL
 """
 
@@ -205,7 +214,7 @@ BLOCKS = (
     Block(
         "identification",
         "identification",
-        _sums_sql(_IDENTIFICATION_COUNTS, commune=True),
+        stocks.block_sql("identification"),
         ("rows", *_IDENTIFICATION_COUNTS, *_known_names(_IDENTIFICATION_COUNTS)),
         True,
         {c: "rows" for c in _IDENTIFICATION_COUNTS},
@@ -213,7 +222,7 @@ BLOCKS = (
     Block(
         "services",
         "services",
-        _sums_sql(_SERVICE_COUNTS, commune=False),
+        stocks.block_sql("services"),
         ("rows", *_SERVICE_COUNTS, *_known_names(_SERVICE_COUNTS)),
         False,
         {c: "rows" for c in _SERVICE_COUNTS},
@@ -222,7 +231,15 @@ BLOCKS = (
         "tasks",
         "tasks",
         _TASKS,
-        ("rows", "tasks_due", "tasks_due_on_time", "tasks_overdue", "known_completed_on"),
+        (
+            "rows",
+            "tasks_due",
+            "tasks_due_timed",
+            "tasks_due_on_time",
+            "tasks_done_undated",
+            "tasks_overdue",
+            "known_completed_on",
+        ),
         False,
         {"completed_on": "tasks_due"},
         listing=True,
@@ -277,18 +294,29 @@ def _sql_list(paths: list[Path]) -> str:
     return "[" + ", ".join(quoted) + "]"
 
 
-def _source_sql(data_dir: Path | str, table: str) -> str:
+def source_sql(data_dir: Path | str, table: str) -> str:
     """The rows of a canonical table, each with `carries_<column>` for the columns whose
-    blanks are values: false for rows of a file whose export lacked the column."""
+    blanks are values: false for rows of a file whose export lacked the column. A file
+    written before a canonical column existed reads it as empty (and as not carried)."""
     flagged = [c.name for c in TABLES[table].columns if c.blank_is_value]
-    groups: dict[frozenset, list[Path]] = {}
+    canonical = schema.arrow_schema(table)
+    groups: dict[tuple[frozenset, frozenset], list[Path]] = {}
     for path in storage.table_files(data_dir, table):
-        groups.setdefault(storage.absent_columns(data_dir, path), []).append(path)
+        stored = set(storage.parquet_metadata(data_dir, path).schema.names)
+        older = frozenset(f.name for f in canonical if f.name not in stored)
+        groups.setdefault((storage.absent_columns(data_dir, path) | older, older), []).append(path)
     parts = []
-    for absent, paths in sorted(groups.items(), key=lambda g: sorted(g[0])):
+    for (absent, older), paths in sorted(groups.items(), key=lambda g: (sorted(g[0][0]), sorted(g[0][1]))):
         flags = ", ".join(f"{c not in absent} AS carries_{c}" for c in flagged)
-        parts.append(f"SELECT *, {flags} FROM read_parquet({_sql_list(paths)})")
+        columns = ", ".join(
+            f'NULL::{_DUCK_TYPES[str(f.type)]} AS "{f.name}"' if f.name in older else f'"{f.name}"'
+            for f in canonical
+        )
+        parts.append(f"SELECT {columns}, {flags} FROM read_parquet({_sql_list(paths)})")
     return " UNION ALL ".join(parts)
+
+
+_DUCK_TYPES = {"string": "VARCHAR", "date32[day]": "DATE", "bool": "BOOLEAN", "int64": "BIGINT"}
 
 
 def file_stats(data_dir: Path | str) -> dict[str, list[int]]:
@@ -345,14 +373,22 @@ def _build(data_dir: Path | str, present: list[str], inputs: list[dict]) -> dict
             target = block_path(data_dir, block.name)
             if block.source not in present:
                 target.unlink(missing_ok=True)
+                stocks.side_path(target).unlink(missing_ok=True)
                 continue
             integrity.check_codes(con, data_dir, block.source)
-            con.execute(f"CREATE OR REPLACE TEMP VIEW src AS {_source_sql(data_dir, block.source)}")
+            con.execute(f"CREATE OR REPLACE TEMP VIEW src AS {source_sql(data_dir, block.source)}")
             tmp = out / f".{target.name}.{os.getpid()}.tmp"
             staged[target] = tmp
             con.execute(
                 f"COPY ({_levels_sql(block)}) TO {_sql_list([tmp])[1:-1]} (FORMAT parquet, COMPRESSION zstd)"
             )
+            if block.name in stocks.BLOCKS:
+                side = stocks.side_path(target)
+                staged[side] = out / f".{side.name}.{os.getpid()}.tmp"
+                con.execute(
+                    f"COPY ({stocks.side_sql(block.name)}) TO {_sql_list([staged[side]])[1:-1]} "
+                    "(FORMAT parquet, COMPRESSION zstd)"
+                )
             count, first, last = con.execute(
                 "SELECT count(*), min(month) FILTER (WHERE rows > 0 AND level = 'country'), "
                 "max(month) FILTER (WHERE rows > 0 AND level = 'country') FROM read_parquet(?)",
@@ -374,7 +410,9 @@ def _build(data_dir: Path | str, present: list[str], inputs: list[dict]) -> dict
         "rows": rows,
         "covers": covers,
         "missing_tables": [t for t in storage.TABLES if t not in present],
-        "files": {b: file_digest(block_path(data_dir, b)) for b in sorted(rows)},
+        # every file's checksum, block and side table of totals, by its name in the mart folder
+        "files": {target.name: file_digest(target) for target in sorted(staged)},
+        "totals": sorted(b for b in rows if b in stocks.BLOCKS),  # blocks with a side table of totals
     }
     storage.write_text_atomic(out / MARKER, json.dumps(marker, indent=2) + "\n")
     _write_stats(data_dir)
@@ -386,9 +424,11 @@ def _complete(data_dir: Path | str, marker: dict, check: bool = False) -> bool:
     `check`, readable and as built: a damaged or changed block stops there, named, before
     any query reads it)."""
     paths = [block_path(data_dir, b) for b in marker.get("blocks", [])]
+    paths += [stocks.side_path(block_path(data_dir, b)) for b in marker.get("totals", [])]
     if (
         marker.get("version") != blocks_version()
         or "files" not in marker
+        or "totals" not in marker
         or not all(p.exists() for p in paths)
     ):
         return False
@@ -400,7 +440,7 @@ def _complete(data_dir: Path | str, marker: dict, check: bool = False) -> bool:
 
 def _verify_blocks(data_dir: Path | str, marker: dict) -> None:
     """Every block's bytes are those the build wrote (MART.json `files`)."""
-    digests = {block_path(data_dir, name): digest for name, digest in marker["files"].items()}
+    digests = {mart_dir(data_dir) / name: digest for name, digest in marker["files"].items()}
     integrity.verify(
         data_dir, digests, f"has changed since the mart was built (its checksum is not the one in {MARKER})"
     )

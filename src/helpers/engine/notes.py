@@ -4,11 +4,12 @@ what the Decision 766 score covers. Every sentence comes from report_text.yml.""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pandas as pd
 
-from helpers.core.formatting import format_number, in_sentence, month_words, months_words
+from helpers.core.formatting import date_words, format_number, in_sentence, month_words, months_words
 from helpers.core.text import reader_name, text
 from helpers.engine.mart import BLOCKS_BY_NAME
 from helpers.engine.score import unmeasured_parts
@@ -67,6 +68,23 @@ class Notes:
         """The official index: where its figure comes from, and why it is not recomputed."""
         date = f"{row.as_of:%d/%m/%Y}" if row.as_of is not None and not pd.isna(row.as_of) else ""
         return [self.t(self._OFFICIAL[key], date=date) for key in row.official_note.split("|")]
+    def _basis(self, basis: dict, as_of) -> list[str]:
+        """Which figures a stock (or a level) is made of: monthly figures, totals to a date
+        (at which dates), or both; and months whose figures disagree with the totals."""
+        month = "" if as_of is None or pd.isna(as_of) else month_words(as_of, self.lang)
+        if not basis["totals"]:
+            return [self.t("note_stock_flows", month=month)]
+        first, last = (date_words(date.fromisoformat(basis[k]), self.lang) for k in ("first", "last"))
+        if first == last:
+            out = [self.t("note_stock_total", date=last)]
+        else:
+            units = format_number(basis["totals"], self.lang)
+            out = [self.t("note_stock_totals", units=units, first=first, last=last)]
+        if basis["flows"]:
+            out.append(self.t("note_stock_plus_flows", month=month))
+        if basis["disagree"]:
+            out.append(self.t("note_stock_disagree", count=format_number(basis["disagree"], self.lang)))
+        return out
 
     @staticmethod
     def _unmeasured(out: pd.DataFrame) -> dict[str, list[str]]:
@@ -91,8 +109,13 @@ class Notes:
         out = [self.t("note_zero_denominator")] if pd.isna(row.value) else []
         if s.window == "period" and row.months_covered < row.months:
             out.append(self.t("note_partial", covered=row.months_covered, months=row.months))
-        if s.window != "period" and row.as_of is not None and row.as_of < self.period_end:
+        basis = json.loads(row.basis) if isinstance(getattr(row, "basis", ""), str) and row.basis else None
+        if basis is not None and "totals" in basis:
+            out += self._basis(basis, row.as_of)
+        elif s.window != "period" and row.as_of is not None and row.as_of < self.period_end:
             out.append(self.t("note_as_of", month=month_words(row.as_of, self.lang)))
+        if basis is not None and basis.get("untimed"):
+            out.append(self.t("note_tasks_untimed", count=format_number(basis["untimed"], self.lang)))
         if row.partly:
             column, known, base = row.partly.split(":")
             out.append(

@@ -15,6 +15,8 @@ from datetime import date
 
 import pandas as pd
 
+from helpers.data.schema import DONE_STATUSES
+
 OVERDUE_LAGS = 3
 """Months after its month of receipt within which a dossier's falling overdue is placed
 exactly (`period_at_end`); a later one is judged at the data's last date."""
@@ -62,10 +64,26 @@ def monthly_window(series: pd.Series, window: str) -> pd.Series:
     return values.cumsum() if window == "to_date" else values
 
 
-def overdue_sql(day: str, deadline: str = "deadline", completed: str = "completed_on") -> str:
+def undated_done_sql(completed: str = "completed_on", status: str = "status") -> str:
+    """SQL: a task the list says is done (or done late) but gives no completion date for:
+    it counts as done, never as overdue."""
+    return f"({completed} IS NULL AND coalesce({status} IN {DONE_STATUSES}, FALSE))"
+
+
+def untimed_sql(completed: str = "completed_on", status: str = "status") -> str:
+    """SQL: a task done with neither a completion date nor a word saying it was late: it
+    counts as done, but neither on time nor late."""
+    return f"({completed} IS NULL AND coalesce({status} = 'done', FALSE))"
+
+
+def overdue_sql(
+    day: str, deadline: str = "deadline", completed: str = "completed_on", status: str | None = None
+) -> str:
     """SQL: a task is overdue at the end of `day` (a SQL date expression) when its deadline
-    has passed and it was not completed by then."""
-    return f"({deadline} < {day} AND ({completed} IS NULL OR {completed} > {day}))"
+    has passed and it was not completed by then (with `status`: nor reported done without a
+    completion date)."""
+    done = f" AND NOT {undated_done_sql(completed, status)}" if status else ""
+    return f"({deadline} < {day} AND ({completed} IS NULL OR {completed} > {day}){done})"
 
 
 def done_on_time_sql(deadline: str = "deadline", completed: str = "completed_on") -> str:

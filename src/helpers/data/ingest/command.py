@@ -21,6 +21,7 @@ from helpers.data import journal, schema, storage
 from helpers.data import personal as personal_data
 from helpers.data.ingest import dayorder, headers, limits, personal, places, read, vocab
 from helpers.data.ingest.convert import Plan, to_frame
+from helpers.data.ingest.layout import Options, describe_layout
 from helpers.data.ingest.stage import Stage, partition_keys
 from helpers.data.validation import find_problems
 
@@ -122,6 +123,7 @@ def _source_summary(plan: Plan, source: read.Source, rows: int, screen: personal
         "date_order": plan.dates.summary(),
         "missing_columns": plan.missing,
         "unmeasurable_indicators": plan.unmeasurable(),
+        **(plan.layout.summary() if plan.layout is not None else {}),
     }
 
 
@@ -242,6 +244,8 @@ def ingest(
     period: str | None = None,
     as_of: str | None = None,
     date_order: str | None = None,
+    figures: str | None = None,
+    month: str | None = None,
 ) -> dict:
     """Read and check every file named (a folder: every export in it); write nothing
     unless all pass; then replace the province-months they cover. `province`: a unit
@@ -249,16 +253,20 @@ def ingest(
     column. `period` and `as_of`: the period and snapshot date of the portal's Decision 766
     index (table index_766, read by `helpers.data.portal`). `date_order`: `dmy` or `mdy`, how
     the files write dates with two numbers before the year (default: what the data shows,
-    else dmy, and the summary says which). Returns a summary (see `describe`)."""
+    else dmy, and the summary says which). `figures` (to-date or monthly), `as_of` and
+    `month`: what the files do not say (data/ingest/layout.py). Returns a summary (see
+    `describe`)."""
     spec = schema.table(table)
     if spec.published:
         from helpers.data.portal import ingest_index
 
         return ingest_index(paths, data_dir, period=period, as_of=as_of, province=province, sheet=sheet)
-    if period is not None or as_of is not None:
-        raise InputError(f"--period and --as-of are for --table index_766, not {table}")
+    if period is not None:
+        raise InputError(f"--period is for --table index_766, not {table}")
     if date_order is not None and date_order not in dayorder.ORDERS:
         raise InputError(f"unknown date order {date_order!r}: expected one of {', '.join(dayorder.ORDERS)}")
+    options = Options.of(figures, as_of, month)
+    data_dir = Path(data_dir)
     processed = storage.processed_dir(data_dir)
     if (processed / storage.SAMPLE_MARKER).exists():
         raise InputError(
@@ -271,7 +279,7 @@ def ingest(
     learned: dict[tuple, dayorder.DayMonth] = {}
     while True:  # again, in the order its data showed, for a file read in the default one first
         try:
-            return _ingest(found, table, Path(data_dir), sheet, (given, province), date_order, learned)
+            return _ingest(found, table, data_dir, sheet, (given, province), options, date_order, learned)
         except dayorder.OrderChanged as change:
             learned[change.key] = dayorder.DayMonth(told=change.order, example=change.example)
         except OSError as exc:
@@ -288,7 +296,7 @@ def _full(processed: Path, exc: OSError) -> str:
     return f"{processed}: the disk is full ({exc.strerror}); {then}"
 
 
-def _ingest(found, table, data_dir: Path, sheet, given, date_order, learned) -> dict:
+def _ingest(found, table, data_dir: Path, sheet, given, options, date_order, learned) -> dict:
     spec = schema.table(table)
     salt, new_salt = personal.salt(data_dir)
     run = {"problems": Problems(), "keys": Keys(table), "stage": Stage(data_dir, table), "salt": salt}
@@ -298,14 +306,14 @@ def _ingest(found, table, data_dir: Path, sheet, given, date_order, learned) -> 
     try:
         for path in found:
             for source in read.sources(path, table, sheet):
-                plan = Plan(table, headers.match(source.header, table), *given)
+                plan = Plan.of(source, table, *given, options)
                 key = (str(source.file), source.sheet)
                 plan.dates = learned.get(key) or dayorder.DayMonth(given=date_order)
                 sources.append((plan, source))
                 rows, screen = _read_source(plan, source, len(sources) - 1, run)
                 summaries.append(_source_summary(plan, source, rows, screen))
         problems = run["problems"]
-        for problem in run["keys"].problems(sources):
+        for problem in run["keys"].problems(sources) + options.problems(table):
             problems.add(problem)
         problems.finish()
         if problems:
@@ -352,6 +360,7 @@ def describe(summary: dict) -> list[str]:
             lines.append(f"    {dayorder.describe(f['date_order'])}")
         for header, column in f["approximate"].items():
             lines.append(f"    header {header!r} read as {column}")
+        lines += [f"    {line}" for line in describe_layout(f)]
         if f["missing_columns"]:
             lines.append(f"    columns the export lacks (stored empty): {', '.join(f['missing_columns'])}")
         for item in f["unmeasurable_indicators"]:

@@ -21,6 +21,9 @@ from helpers.data.ingest.vocab import norm
 HEADER_SEARCH_ROWS = 30
 """The header row is looked for among the first rows (title and date lines above it)."""
 
+HEADER_WORDS = 15
+"""A cell of more words is a sentence (a note, a title), never read approximately as a header."""
+
 EXACT, APPROXIMATE, PERSONAL, AMBIGUOUS, UNKNOWN = "exact", "approximate", "personal", "ambiguous", "unknown"
 
 
@@ -72,14 +75,18 @@ def classify(header: str, table: str) -> tuple[str, tuple[str, ...]]:
     if any(f" {term} " in padded for term in vocab.personal_terms(table)):
         return PERSONAL, ()
     words = tuple(folded.split())
-    if not set(words) & _vocabulary_words(table):
-        return UNKNOWN, ()  # a value rather than a header: no word of any alias
-    keys = set()
+    if not set(words) & _vocabulary_words(table) or len(words) > HEADER_WORDS:
+        return UNKNOWN, ()  # a value or a sentence rather than a header
+    keys, spans = set(), []
     for alias, key in _alias_words(table):
-        if len(alias) >= 2 and _find(alias, words) is not None:
-            keys.add(key)  # words added around a known alias
+        at = _find(alias, words) if len(alias) >= 2 else None
+        if at is not None:
+            spans.append((at, at + len(alias), key))  # words added around a known alias
         elif len(words) >= 2 and _filler_left_out(words, alias):
             keys.add(key)
+    # an alias found inside a longer one found at the same place is part of it: "Level-2 e-ID
+    # applications in the month" is level-2 applications, not e-ID applications
+    keys |= {k for a, b, k in spans if not any(c <= a and b <= d and (c, d) != (a, b) for c, d, _ in spans)}
     if len(keys) == 1:
         return APPROXIMATE, tuple(keys)
     ordered = tuple(k for k in vocab.column_specs(table) if k in keys)

@@ -28,6 +28,8 @@ CHUNK_ROWS = 250_000
 EXTRA_VALUES = 8
 """Values past the header's last column read to tell a row that has some (a row with more
 values than that past it is named by the first eight)."""
+ALL_SHEETS = "all"
+"""`--sheet all`: every sheet with a header row (one per month, say), as without --sheet."""
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 SUFFIXES = (".csv", *SPREADSHEETS)
 _HEAD_BYTES = 1 << 18
@@ -48,6 +50,7 @@ class Source:
     header_row: int
     header: list
     _chunks: object
+    titles: list = field(default_factory=list)  # the rows above the header (title and date lines)
 
     def chunks(self) -> Iterator[Chunk]:
         return self._chunks()
@@ -133,7 +136,7 @@ def _csv(path: Path, table: str, chunk_rows: int) -> Source:
     def chunks() -> Iterator[Chunk]:
         yield from _csv_chunks(path, delimiter, index + 1, header, chunk_rows, records)
 
-    return Source(path, None, index + 1, header, chunks)
+    return Source(path, None, index + 1, header, chunks, rows[:index])
 
 
 def _csv_chunks(
@@ -215,6 +218,8 @@ def _spreadsheet(path: Path, table: str, sheet: str | None, chunk_rows: int) -> 
     except Exception as exc:  # noqa: BLE001 - calamine raises several kinds; say which file
         raise InputError(f"{path}: cannot be read as a spreadsheet: {exc}") from None
     names = book.sheet_names
+    if sheet == ALL_SHEETS and sheet not in names:
+        sheet = None
     if sheet is not None and sheet not in names:
         raise InputError(f"{path}: no sheet {sheet!r}; sheets: {', '.join(names)}")
     found = []
@@ -223,17 +228,11 @@ def _spreadsheet(path: Path, table: str, sheet: str | None, chunk_rows: int) -> 
         head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
         index = find_header(head, table)
         if index is not None:
-            found.append(
-                _sheet_source(
-                    path,
-                    name,
-                    index,
-                    head[index],
-                    itertools.chain(head[index + 1 :], rows),
-                    chunk_rows,
-                    longest,
-                )
+            source = _sheet_source(
+                path, name, index, head[index], itertools.chain(head[index + 1 :], rows), chunk_rows, longest
             )
+            source.titles = head[:index]
+            found.append(source)
         elif sheet is not None:
             raise _no_header(f"{path}, sheet {name}", table)
     if not found:

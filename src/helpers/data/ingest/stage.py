@@ -33,20 +33,31 @@ _MONTHS = 1_000_000
 
 
 def partition_keys(frame: pd.DataFrame, table: str) -> tuple[np.ndarray, list[str]]:
-    """The province-month of every row, as codes into the province-months' names."""
+    """The province-month of every row, as codes into the province-months' names. A row
+    without a date or a province (never written: it is a problem of its run) is named
+    `unknown` or `undated` rather than stop the run here. Totals to a date are a part of
+    their own (`44-2026-06-totals`): a month's figures ingested again never replace them."""
     when = frame[schema.table(table).date_column].to_numpy(dtype="datetime64[ms]")
     month = when.astype("datetime64[M]")
     province, provinces = pd.factorize(frame["province_code"])
     legacy, legacies = pd.factorize(frame["legacy_province_code"])
     before = (when < _CUTOFF) & (legacy >= 0)
+    units = [*provinces, *(f"legacy-{code}" for code in legacies), "unknown"]
     unit = np.where(before, legacy + len(provinces), province)
-    units = [*provinces, *(f"legacy-{code}" for code in legacies)]
-    shifted = month.astype(np.int64) + _MONTHS  # months since 1970, made positive
-    codes, keys = pd.factorize(unit.astype(np.int64) * 2 * _MONTHS + shifted)
+    unit = np.where(unit < 0, len(units) - 1, unit)
+    # months since 1970, made positive; 0 for a row without a date
+    shifted = np.where(np.isnat(when), 0, month.astype(np.int64) + _MONTHS)
+    totals = frame["figures"].eq("to_date").fillna(False).to_numpy(bool) if "figures" in frame else False
+    codes, keys = pd.factorize((unit.astype(np.int64) * 2 * _MONTHS + shifted) * 2 + totals)
     names = [
-        f"{units[k // (2 * _MONTHS)]}-{np.datetime64(int(k % (2 * _MONTHS) - _MONTHS), 'M')}" for k in keys
+        f"{units[k // 2 // (2 * _MONTHS)]}-{_month_name(k // 2 % (2 * _MONTHS))}{'-totals' if k % 2 else ''}"
+        for k in keys
     ]
     return codes.astype(np.int64), names
+
+
+def _month_name(shifted: int) -> str:
+    return "undated" if shifted == 0 else str(np.datetime64(int(shifted - _MONTHS), "M"))
 
 
 def stored_files(target_dir: Path, key: str) -> list[Path]:

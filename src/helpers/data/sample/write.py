@@ -92,7 +92,9 @@ def _write_tables(
 
 
 def _write(staging: Path, table: str, name: str, content: pa.Table, counts: dict, validate: bool) -> None:
-    """One file, checked against the table's contract first when `validate`."""
+    """One file with every canonical column (those the sample does not make are empty),
+    checked against the table's contract first when `validate`."""
+    content = storage.to_canonical(table, content)
     if validate:
         from helpers.data.validation import validate as check
 
