@@ -133,8 +133,8 @@ def latest(rows: pd.DataFrame, period: Period | str) -> pd.DataFrame:
     heads = ranked(period_rows[period_rows["metric"].isna()])
     if heads.empty:
         return heads.assign(recomputed=pd.Series(dtype=float), formula_note=pd.Series(dtype=object))
-    newest = heads.groupby(["unit_key", "group"])["as_of"].transform("max")
-    heads = heads[heads["as_of"] == newest]
+    stamp = pd.to_datetime(heads["as_of"])  # dates as numbers: a group's max in one pass
+    heads = heads[stamp == stamp.groupby([heads["unit_key"], heads["group"]]).transform("max")]
     keys = ["unit_key", "as_of", "group"]
     figures = period_rows[period_rows["metric"].notna()].merge(heads[keys], on=keys)
     empty = pd.DataFrame(columns=[*keys, "recomputed", "head_numerator", "head_denominator", "formula_note"])
