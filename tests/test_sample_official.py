@@ -15,7 +15,8 @@ import pytest
 
 from helpers.data import storage
 from helpers.data.sample import Generator
-from helpers.data.sample.official import SNAPSHOTS, _points, units_of
+from helpers.data.sample.official import METRICS, SNAPSHOTS, _points
+from helpers.data.sample.portal_units import DRAWS, units_of
 from helpers.data.sample.tally import Tally
 from helpers.engine.official import index_rows, latest
 
@@ -40,6 +41,7 @@ def test_units_are_named_and_coded_as_the_portal_does(quang_tri):
     assert listed["H44.156"] == ("commune", "UBND xã Gio Linh - Tỉnh Quảng Trị")
     assert units.name[-1] == "Cả nước" and units.level[-1] == "country"
     assert (units.level == "department").sum() == 8 and (units.level == "province").sum() == 1
+    assert units.draws.shape[1] == DRAWS >= 1 + len(METRICS) + 2  # performance, metrics, procedures, petitions
 
 
 def _month_of_dossiers(gen: Generator) -> pa.Table:

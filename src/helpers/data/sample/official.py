@@ -35,7 +35,8 @@ import pyarrow.compute as pc
 from helpers.core import reference
 from helpers.core.periods import parse_period
 from helpers.data.sample.clock import clock
-from helpers.data.sample.tally import Tally, current_provinces, departments
+from helpers.data.sample.portal_units import Units, units_of
+from helpers.data.sample.tally import Tally, departments
 from helpers.data.schema import arrow_schema
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ sample ends in October). The portal's index begins with Decision 766 in 2022, bu
 holds none before 2025, so the seed review (2022-2023) says it has none. Every period is on
 the 34 current provinces and their communes."""
 
+
 def communes_with_metrics(period: str, latest: bool) -> bool:
     """Whether a snapshot lists the communes' metrics (numerators and denominators): only the
     latest snapshot of a year, as a crawler keeps the full pages of its last visit to the
@@ -62,8 +64,6 @@ def communes_with_metrics(period: str, latest: bool) -> bool:
     for its standing and trend, at a fraction of the rows."""
     return latest and parse_period(period).kind == "year"
 
-COUNTRY_NAME = "Cả nước"
-"""The country's row, as the portal's national summary names it."""
 
 COMMUNE_PROCEDURES = (90, 150)
 """Procedures a commune handles (low inclusive, high exclusive)."""
@@ -73,9 +73,6 @@ COPIES_PER_DOSSIER = 0.1
 """Requests for electronic certified copies per dossier received."""
 PETITIONS_PER_DOSSIER = (0.004, 0.5)
 """Citizens' petitions per dossier received: median, and log-normal sigma across units."""
-DEPARTMENT_SPREAD = 0.6
-"""How far (in units of the provinces' performance score) a department or commune is from its
-province."""
 FROM_2025_07 = clock(date(2025, 7, 1))
 """The clock's month invented ratios are centred on (they rise by their yearly `rise`)."""
 
@@ -135,88 +132,6 @@ catalog's groups, and the two parameters of the online-services group."""
 ONLINE_SCORE = {"FULL_ONLINE_PROCEDURES": (6.0, 80.0), "ONLINE_CHANNEL_DOSSIERS": (6.0, 70.0)}
 """The invented score of the online-services group: each parameter's (points, percentage
 for full points). The portal publishes these parameters, not its formula."""
-
-# ---- the units the portal lists ----------------------------------------------------------------
-
-
-@lru_cache(maxsize=64)
-def _province_title(code: str) -> tuple[str, str]:
-    """(`UBND tỉnh Quảng Trị` or `UBND Thành phố Huế`, the suffix ` - Tỉnh Quảng Trị`)."""
-    full = reference.provinces().set_index("province_code").at[code, "name_vi"]
-    short = reference.short_name(full)
-    kind = "Thành phố" if reference.is_city(full) else "Tỉnh"
-    return f"UBND {kind if kind == 'Thành phố' else 'tỉnh'} {short}", f" - {kind} {short}"
-
-
-def _commune_name(name: str) -> str:
-    """`Xã Gio Linh` → `xã Gio Linh` (the portal's case), a ward or special zone as it is."""
-    return "xã" + name[2:] if name.startswith("Xã ") else name
-
-
-@lru_cache(maxsize=1)
-def _commune_numbers() -> dict[str, int]:
-    """A commune's number in its province's portal codes (H44.100, H44.101...): 100 for the
-    first commune of the province by code, whichever communes the sample holds."""
-    communes = reference.communes().sort_values("commune_code")
-    position = communes.groupby("province_code").cumcount()
-    return dict(zip(communes["commune_code"], 100 + position, strict=True))
-
-
-@dataclass
-class Units:
-    """Everyone the sample's index lists, in order: provinces, their departments, communes,
-    then the country; per unit its level, codes, portal code and name, its row in `Tally`
-    (-1 for provinces and the country), its province's position, and its performance."""
-
-    level: np.ndarray
-    province: np.ndarray
-    commune: np.ndarray
-    code: np.ndarray
-    name: np.ndarray
-    row: np.ndarray
-    of_province: np.ndarray
-    z: np.ndarray
-    draws: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.level)
-
-
-def units_of(gen: Generator) -> Units:
-    provinces = current_provinces(gen)
-    communes = gen.communes
-    n_communes, n_departments = len(communes), len(departments())
-    legacy_z = dict(zip(gen.legacy["legacy_province_code"], gen.performance, strict=True))
-    members: dict[str, list[float]] = {}
-    for legacy, z in legacy_z.items():
-        members.setdefault(reference.crosswalk()[legacy], []).append(z)
-    rows: list[tuple] = []
-    for p, code in enumerate(provinces):
-        rows.append(("province", code, None, f"H{code}", _province_title(code)[0], -1, p))
-    for p, code in enumerate(provinces):
-        suffix = _province_title(code)[1]
-        for d, department in enumerate(departments()):
-            row = n_communes + p * n_departments + d
-            rows.append(("department", code, None, f"H{code}.{d + 1:02d}", department + suffix, row, p))
-    position = {c: p for p, c in enumerate(provinces)}
-    numbers = _commune_numbers()
-    for row, c in communes.sort_values("commune_code").iterrows():  # rows of `Tally`: the plan's order
-        code = f"H{c.province_code}.{numbers[c.commune_code]}"
-        name = f"UBND {_commune_name(c.name_vi)}{_province_title(c.province_code)[1]}"
-        rows.append(("commune", c.province_code, c.commune_code, code, name, row, position[c.province_code]))
-    rows.append(("country", None, None, None, COUNTRY_NAME, -1, -1))
-    columns = list(zip(*rows, strict=True))
-    z_province = np.array([np.mean(members[c]) for c in provinces])
-    draws = np.array(
-        [gen.rng("index-766", code or "VN").standard_normal(len(METRICS) + 3) for code in columns[3]]
-    )
-    of_province = np.array(columns[6])
-    level = np.array(columns[0], object)
-    z = np.where(of_province >= 0, z_province[of_province], 0.0)
-    z = z + np.where(np.isin(level, ["department", "commune"]), DEPARTMENT_SPREAD * draws[:, 0], 0.0)
-    texts = [np.array(columns[i], object) for i in (1, 2, 3, 4)]
-    return Units(level, *texts, np.array(columns[5]), of_province, z, draws)
-
 
 # ---- the figures of a snapshot ----------------------------------------------------------------------
 
