@@ -18,6 +18,7 @@ from helpers.core.text import has_text, reader_name, text
 from helpers.core.units import Unit
 from helpers.engine import tasks, trends
 from helpers.engine.indicators import peers_of, review, review_units
+from helpers.engine.official import indicator_ids
 from helpers.engine.score import parts_of_score
 from helpers.report.findings import KEY_COMMUNE_INDICATORS
 from helpers.report.params import Params
@@ -38,6 +39,7 @@ IDENTIFICATION_STOCKS = [
 DATA_USE_RATES = ["medical_cccd_pct", "social_cashless_pct", "records_cleaned_pct"]
 PEER_INDICATORS = ["dossiers_online_pct", "score_766"]
 KEY_FIGURES = [
+    "index_766",
     "score_766",
     "dossiers_online_pct",
     "dossiers_on_time_pct",
@@ -55,6 +57,17 @@ def review_tables(params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
     table = peer_table[peer_table["unit"] == params.unit.selector].reset_index(drop=True)
     return table, peer_table
+
+
+def official_groups() -> set[str]:
+    """The ids of the official index's six groups (`index_766_transparency`...)."""
+    return set(indicator_ids().values()) - {"index_766"}
+
+
+def key_rows(indicators: pd.DataFrame) -> pd.DataFrame:
+    """The key results: every indicator but the official index's six groups, which the
+    index's own section shows beside our estimate (its total stays)."""
+    return indicators[~indicators["indicator"].isin(official_groups())]
 
 
 def target(indicators: pd.DataFrame, indicator: str) -> float | None:
