@@ -133,8 +133,11 @@ def periods_held(params: Params) -> list[str]:
     """The periods the official index is held for, in the reader's words."""
     if not storage.table_files(params.data_dir, TABLE):
         return []
-    labels = sorted(set(index_rows(params.data_dir)["period"]), key=lambda p: (parse_period(p).start, p))
-    return [period_words(parse_period(p), params.lang) for p in labels]
+    periods = sorted(
+        {parse_period(p) for p in index_rows(params.data_dir)["period"]},
+        key=lambda p: (p.start.year, -p.n_months, p.start),
+    )
+    return [period_words(p, params.lang) for p in periods]
 
 
 def none(params: Params) -> str:
