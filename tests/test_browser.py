@@ -37,6 +37,7 @@ FLAGS = [
 ]
 SECTIONS = [
     "section_key_results",
+    "section_official",
     "section_procedures",
     "section_identification",
     "section_data_use",
@@ -107,10 +108,15 @@ REACHABLE = """() => [...document.querySelectorAll('a[href]')].filter(a => {
 """Links a reader cannot bring on screen without scrolling the whole page sideways."""
 
 
+COMMAND = re.compile(r"\bp06 [a-z]+(?: [^ ,;.)]+)*")
+"""A command a reader is told to type (`p06 ingest <tệp> --table index_766 ...`): its words
+are the command's, not slips."""
+
+
 def reader_slips(texts: list[str]) -> set[str]:
-    """Identifiers and period syntax in a reader's text."""
+    """Identifiers and period syntax in a reader's text (commands to type left aside)."""
     found: set[str] = set()
-    for t in texts:
+    for t in map(lambda t: COMMAND.sub("", t), texts):
         found |= set(RAW_PERIOD.findall(t)) | set(IDENTIFIER.findall(t))
         found |= {w for w in re.findall(r"[A-Za-z_]+", t) if w in NAMES}
     return found
