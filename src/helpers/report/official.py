@@ -56,17 +56,24 @@ def beside(params: Params) -> pd.DataFrame:
     """Each group of the official index beside our estimate: its points, the published score,
     our estimate over the parts our data measures (`measured` of the points), the portal's
     score on those same parts, the difference on them (estimate − portal), and the part where
-    the two differ most (its reader name and both percentages). Where the portal publishes no
-    formula, or our data measures no part, there is no difference."""
+    the two differ most (its reader name and both percentages). A group our data measures
+    whole is compared whole, even where the source gives its score alone (a score table).
+    Where the portal publishes no formula, or our data measures no part, there is no
+    difference."""
     vs = tables.official_vs_estimate(
         params.unit, params.period, params.data_dir, params.baseline, params.lang
     )
+    unpublished = {
+        g["group"] for g in reference.catalog()["score_766"] if g["formula_source"] == "not_published"
+    }
     rows = []
     for head in vs[vs["row"] == "group"].itertuples():
         parts = vs[(vs["row"] == "part") & (vs["group"] == head.group)]
         measured = parts[parts["estimate_points"] > 0]
         both = measured[measured["official_score"].notna()]
         same = both["official_score"].sum() if len(measured) and len(both) == len(measured) else np.nan
+        if pd.isna(same) and len(measured) == len(parts) and head.group not in unpublished:
+            same = head.official_score  # our data measures the whole group: compare it whole
         gaps = (both["estimate_score"] - both["official_score"]).abs()
         widest = both.loc[gaps.idxmax()] if len(both) and gaps.notna().any() else None
         rows.append(
@@ -176,16 +183,18 @@ def gap_line(compared: pd.DataFrame, lang: str) -> str | None:
     if known.empty:
         return None
     row = known.loc[known["difference"].abs().idxmax()]
-    return text(
-        "official_gap",
-        lang,
-        group=row["name"],
-        estimate=format_value(row["estimate"], "score", lang),
-        official=format_value(row["official_same"], "score", lang),
-        part=row["part"] or "–",
-        part_estimate=format_value(row["part_estimate"], "pct", lang),
-        part_official=format_value(row["part_official"], "pct", lang),
+    values = {
+        "group": row["name"],
+        "estimate": format_value(row["estimate"], "score", lang),
+        "official": format_value(row["official_same"], "score", lang),
+    }
+    if not isinstance(row["part"], str):  # compared whole: the source gives the group's score alone
+        return text("official_gap_whole", lang, **values)
+    part_estimate, part_official = (
+        format_value(row[k], "pct", lang) for k in ("part_estimate", "part_official")
     )
+    parts = {"part": row["part"], "part_estimate": part_estimate, "part_official": part_official}
+    return text("official_gap", lang, **parts, **values)
 
 
 def why(row, lang: str) -> str:
@@ -207,6 +216,8 @@ def why(row, lang: str) -> str:
                 official=format_value(row.part_official, "pct", lang),
             )
         )
+    elif pd.notna(row.official) and pd.isna(row.official_same):
+        notes.append(text("official_why_no_figures", lang))
     if row.measured < row.points:
         notes.append(text("official_why_partly", lang, measured=int(row.measured), points=int(row.points)))
     return "; ".join(notes)
