@@ -151,3 +151,9 @@ def test_markup_from_data_is_text_everywhere(built):
         xml = docx.read("word/document.xml").decode("utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in xml and "<script>" not in xml
     assert any(HOSTILE in p.text for p in Document(built / "44.docx").paragraphs)
+
+
+def test_the_index_page_shows_the_official_index_with_its_date(built):
+    page = _page_text(built / "index.html")
+    assert "Chỉ số QĐ 766 (chính thức)" in page  # its column, before our estimate's
+    assert "62,18 (05/10/2026)" in page

@@ -7,6 +7,8 @@ appendix's sheets."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import openpyxl
 import pandas as pd
 import pytest
@@ -246,3 +248,20 @@ def test_the_workbook_has_the_official_index_sheets(filed_phu_tho):
     (table,) = units.tables.values()
     listed = [[c.value for c in row] for row in units[table.ref]][1:]
     assert ["sở, ban, ngành", "H44.07", "Sở Công Thương - Tỉnh Phú Thọ"] in [r[:3] for r in listed]
+
+
+def test_the_index_pages_key_figure_carries_the_snapshots_date():
+    indicators = pd.DataFrame(
+        {
+            "indicator": sections.KEY_FIGURES,
+            "value": [62.18, 26.1, 50.0, 90.0, 70.0, 1000.0],
+            "denominator": [None, 44, 100, 100, 100, None],
+            "as_of": [date(2026, 1, 15), None, None, None, None, None],
+        }
+    )
+    figures = sections.key_figures(indicators)
+    assert figures["index_766_as_of"] == "2026-01-15" and figures["score_766_points"] == 44
+    assert sections.key_figure(figures, "index_766", "vi") == "62,18 (15/01/2026)"
+    assert sections.key_figure(figures, "score_766", "vi") == "26,10 (tính trên 44/100 điểm)"
+    none = sections.key_figures(indicators.assign(value=[None, 26.1, 50.0, 90.0, 70.0, 1000.0]))
+    assert none["index_766_as_of"] is None and sections.key_figure(none, "index_766", "vi") == "–"

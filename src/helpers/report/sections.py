@@ -13,7 +13,7 @@ from datetime import date
 import pandas as pd
 
 from helpers.core import reference
-from helpers.core.formatting import format_value
+from helpers.core.formatting import date_words, format_value
 from helpers.core.text import has_text, reader_name, text
 from helpers.core.units import Unit
 from helpers.engine import tasks, trends
@@ -205,19 +205,30 @@ SCORE_POINTS = "score_766_points"
 """The key figure that says how many of the 100 points a report's Decision 766 score covers."""
 
 
+OFFICIAL_AS_OF = "index_766_as_of"
+"""The key figure that says the date of the official index's snapshot (ISO)."""
+
+
 def key_figures(indicators: pd.DataFrame) -> dict:
     """The figures a batch index shows for a report, by indicator id (None where missing),
-    and the points its Decision 766 score covers (`SCORE_POINTS`)."""
+    the points its Decision 766 score covers (`SCORE_POINTS`) and the official index's date
+    (`OFFICIAL_AS_OF`)."""
     values = indicators.set_index("indicator")["value"]
     figures = {k: (None if pd.isna(values.get(k)) else round(float(values[k]), 6)) for k in KEY_FIGURES}
-    return figures | {SCORE_POINTS: points_covered(indicators)}
+    as_of = indicators.set_index("indicator")["as_of"].get("index_766")
+    held = figures.get("index_766") is not None and hasattr(as_of, "isoformat")
+    day = as_of.isoformat()[:10] if held else None
+    return figures | {SCORE_POINTS: points_covered(indicators), OFFICIAL_AS_OF: day}
 
 
 def key_figure(figures: dict, indicator: str, lang: str) -> str:
     """One key figure as an index page shows it, with its qualifier (`26,10 (tính trên
-    44/100 điểm)`)."""
+    44/100 điểm)`); the official index with its date (`78,93 (31/12/2025)`)."""
     value = figures.get(indicator)
     shown = format_value(value, reference.indicators().at[indicator, "unit"], lang)
+    if indicator == "index_766" and figures.get(OFFICIAL_AS_OF):
+        day = date_words(date.fromisoformat(figures[OFFICIAL_AS_OF]), lang)
+        return text("figure_with_qualifier", lang, figure=shown, what=day)
     return with_qualifier(shown, indicator, value, figures.get(SCORE_POINTS), lang)
 
 
