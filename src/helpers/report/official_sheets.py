@@ -15,7 +15,7 @@ from helpers.engine.official_tables import group_label
 from helpers.report.workbook import Column, Table, _titles
 
 FIGURES = [
-    ("code", "xlsx_col_portal_code", "code"), ("name", "xlsx_col_official_part", "text"),
+    ("code", "xlsx_col_portal_code", "id"), ("name", "xlsx_col_official_part", "text"),
     ("group", "xlsx_col_official_group", "text"), ("points", "xlsx_col_points", "score"),
     ("score", "xlsx_col_official_score", "score"), ("numerator", "xlsx_col_numerator", "count"),
     ("denominator", "xlsx_col_denominator", "count"), ("ratio", "xlsx_col_ratio", "pct"),
@@ -28,7 +28,7 @@ text key, kind)."""
 
 UNITS = [
     ("level", "xlsx_col_level", "label"), ("portal_code", "xlsx_col_portal_code", "code"),
-    ("unit_name", "xlsx_col_portal_unit", "text"), ("score", "xlsx_col_total", "score"),
+    ("unit_name", "xlsx_col_unit_name", "text"), ("score", "xlsx_col_total", "score"),
     ("rank", "xlsx_col_rank", "int"), ("of", "xlsx_col_of", "int"),
     ("weakest_name", "xlsx_col_weakest", "text"), ("weakest_score", "xlsx_col_weakest_score", "score"),
     ("weakest_points", "xlsx_col_weakest_points", "score"), ("as_of", "xlsx_col_as_of", "label"),
