@@ -109,6 +109,10 @@ def test_the_review_quotes_the_official_index(built):
     # the department and communes as the source ranks them, the lagging ones named
     assert "Xã Gio Linh (55,00 điểm; thấp nhất ở nhóm Thanh toán trực tuyến: 4,00/10 điểm)" in page
     assert "Tổng điểm 100 62,18 2/4" in page  # the groups table leads with the total and its rank
+    # the facts name the index's data by its period and snapshot, not by months
+    source = text("table_index_766", "vi")
+    # 28 rows from each table (the total and six groups of four units), 7 planted
+    assert f"Dữ liệu {source}: 63 dòng, quý III/2026 (cập nhật đến ngày 05/10/2026)" in page
 
 
 def test_every_other_section_says_what_it_lacks(built):

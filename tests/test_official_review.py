@@ -265,3 +265,27 @@ def test_the_index_pages_key_figure_carries_the_snapshots_date():
     assert sections.key_figure(figures, "score_766", "vi") == "26,10 (tính trên 44/100 điểm)"
     none = sections.key_figures(indicators.assign(value=[None, 26.1, 50.0, 90.0, 70.0, 1000.0]))
     assert none["index_766_as_of"] is None and sections.key_figure(none, "index_766", "vi") == "–"
+
+
+def test_the_national_overview_orders_provinces_by_the_official_index_then_our_estimate():
+    from helpers.report.overview import official_dates, side_by_side
+
+    table = pd.DataFrame(
+        {
+            "unit_name": ["A", "A", "B", "B", "C", "C"],
+            "indicator": ["index_766", "score_766"] * 3,
+            "value": [60.0, 70.0, 80.0, 50.0, None, 90.0],
+            "as_of": [date(2025, 12, 31), None, date(2026, 1, 15), None, None, None],
+        }
+    )
+    wide = side_by_side(table, ["index_766", "score_766"])
+    assert list(wide.index) == ["B", "A", "C"]  # C has no official figure: last, though best estimated
+    without = side_by_side(
+        table.assign(value=[None, 70.0, None, 50.0, None, 90.0]), ["index_766", "score_766"]
+    )
+    assert list(without.index) == ["C", "A", "B"]  # none held: by our estimate
+    assert official_dates(table, "vi") == (
+        "Chỉ số QĐ 766 (chính thức): số liệu Cổng Dịch vụ công quốc gia cập nhật từ ngày 31/12/2025 "
+        "đến ngày 15/01/2026."
+    )
+    assert official_dates(table[table["indicator"] == "score_766"], "vi") is None

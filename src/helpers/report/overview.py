@@ -53,15 +53,14 @@ def official_dates(table: pd.DataFrame, lang: str) -> str | None:
     days = sorted({d for d in table.loc[table["indicator"] == "index_766", "as_of"] if pd.notna(d)})
     if not days:
         return None
+    first, last = date_words(days[0], lang), date_words(days[-1], lang)
     when = (
-        date_words(days[0], lang)
+        text("overview_official_day", lang, date=first)
         if len(days) == 1
-        else text(
-            "overview_official_range", lang, first=date_words(days[0], lang), last=date_words(days[-1], lang)
-        )
+        else text("overview_official_range", lang, first=first, last=last)
     )
     name = reference.indicators().at["index_766", f"short_{lang}"]
-    return text("overview_official_as_of", lang, name=name, date=when)
+    return text("overview_official_as_of", lang, name=name, when=when)
 
 
 def furthest_from_targets(table: pd.DataFrame, lang: str, n: int = 10) -> pd.DataFrame:
