@@ -27,7 +27,7 @@ reports: $(STAMP)
 	$(BIN)/p06 build --runs reports.yml
 	@echo "Open reports/index.html in a browser."
 
-$(SAMPLE_STAMP): $(STAMP) $(wildcard src/helpers/data/sample/*.py) data/reference/legacy_provinces.csv data/reference/communes.csv
+$(SAMPLE_STAMP): $(STAMP) $(wildcard src/helpers/data/sample/*.py) data/reference/legacy_provinces.csv data/reference/communes.csv data/reference/sample_vocabulary.yml data/reference/indicators.yml
 	$(BIN)/p06 sample --data-dir $(SAMPLE_DATA)
 
 ## browser: Debian's Chromium for the browser tests, where this machine allows it (root, apt-get)

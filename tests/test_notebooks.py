@@ -128,3 +128,87 @@ def test_stored_outputs_are_the_seed_review():
     assert values["legacy/45|eid_activated_total"] == 180646
     assert values["legacy/45|dossiers_synced_pct"] == 100
     assert json.dumps(values)  # plain JSON
+
+
+# ---- the official Decision 766 index in each review, from the sample ------------------------------
+
+
+def _official_totals(data_dir, period: str, where: str) -> dict:
+    """The portal's totals of the latest snapshot, by unit, read from the sample's files with
+    plain DuckDB SQL: (score, date) for each province (`where` picks the level)."""
+    import duckdb
+
+    files = str(data_dir / "processed" / "index_766" / "*.parquet")
+    rows = duckdb.sql(
+        f"""select coalesce(commune_code, province_code), score, as_of from '{files}'
+            where period = '{period}' and "group" = 'total' and {where}
+            qualify as_of = max(as_of) over (partition by coalesce(commune_code, province_code))"""
+    ).fetchall()
+    return {unit: (score, day) for unit, score, day in rows}
+
+
+def _sentence_figures(totals: dict, unit: str) -> tuple[str, str, str]:
+    """The unit's score, its rank among the others (ties share the best) and the date, as the
+    sentence writes them."""
+    score, day = totals[unit]
+    rank = 1 + sum(s > score for s, _ in totals.values())
+    return f"{score:.2f}".replace(".", ","), f"{rank}/{len(totals)}", f"{day:%d/%m/%Y}"
+
+
+def test_the_province_review_leads_with_the_official_index(small_sample, tmp_path):
+    data_dir, _ = small_sample
+    nb = execute(
+        NOTEBOOK_DIR / "province_review.ipynb",
+        tmp_path / "official.ipynb",
+        {"unit": "44", "period": "2025", "lang": "vi", "data_dir": str(data_dir)},
+    )
+    totals = _official_totals(data_dir, "2025", "unit_level = 'province'")
+    score, rank, day = _sentence_figures(totals, "44")
+    html = render_html(nb, "44")
+    assert (
+        f"của tỉnh đạt {score} điểm, xếp thứ {rank} tỉnh, thành phố (số liệu Cổng Dịch vụ công quốc gia "
+        f"cập nhật ngày {day})"
+    ) in html
+    assert (
+        html.index("2. Bộ chỉ số phục vụ người dân")
+        < html.index(f"đạt {score} điểm")
+        < html.index("3. Thủ tục")
+    )
+    assert "Ước tính theo cùng công thức từ dữ liệu của địa phương" in html
+    assert "Bộ chỉ số QĐ 766 qua các lần cập nhật — năm 2025" in html  # the trend chart's title
+    assert "Các xã, phường có điểm thấp nhất: " in html and "Các sở, ban, ngành có điểm thấp nhất: " in html
+    document = read(nb, "document")
+    assert document["official"]["held"] and f"đạt {score} điểm" in document["official"]["sentence"]
+
+
+def test_the_commune_review_shows_its_official_figures(small_sample, tmp_path):
+    data_dir, _ = small_sample
+    nb = execute(
+        NOTEBOOK_DIR / "commune_review.ipynb",
+        tmp_path / "commune.ipynb",
+        {"unit": "19333", "period": "2025", "lang": "vi", "data_dir": str(data_dir)},
+    )
+    totals = _official_totals(data_dir, "2025", "unit_level = 'commune' and province_code = '44'")
+    score, rank, day = _sentence_figures(totals, "19333")
+    html = render_html(nb, "19333")
+    assert (
+        f"của phường đạt {score} điểm, xếp thứ {rank} xã, phường trong tỉnh (số liệu Cổng Dịch vụ công quốc "
+        f"gia cập nhật ngày {day})"
+    ) in html
+
+
+def test_the_national_overview_ranks_the_provinces_by_the_official_index(small_sample, tmp_path):
+    data_dir, _ = small_sample
+    nb = execute(
+        NOTEBOOK_DIR / "national_overview.ipynb",
+        tmp_path / "national-2025.ipynb",
+        {"period": "2025", "lang": "vi", "data_dir": str(data_dir)},
+    )
+    totals = _official_totals(data_dir, "2025", "unit_level = 'province'")
+    values = recorded(nb)
+    for unit, (score, _) in totals.items():
+        assert values[f"{unit}|index_766"] == pytest.approx(score)
+    html = render_html(nb, "national")
+    day = f"{next(iter(totals.values()))[1]:%d/%m/%Y}"
+    assert f"Chỉ số QĐ 766 (chính thức): số liệu Cổng Dịch vụ công quốc gia cập nhật ngày {day}." in html
+    assert "Chỉ số QĐ 766 (chính thức) — năm 2025" in html  # its ranking chart, beside the estimate's

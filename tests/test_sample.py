@@ -25,7 +25,7 @@ from helpers.data.sample.generator import national_population_thousand
 from helpers.data.sample.identification import STATISTICS_MONTH
 from helpers.data.sample.seed_review import ONLINE_GRAIN, ONLINE_PCT_BASELINE, ONLINE_PCT_WINDOW, SeedReview
 from helpers.data.sample.tasks import vocabulary
-from helpers.data.schema import EXPORT_TABLES
+from helpers.data.schema import EXPORT_TABLES, TABLE_NAMES
 from helpers.data.validation import find_problems
 
 
@@ -95,7 +95,7 @@ def test_legacy_codes_before_july_2025_only(full_sample, table, date_col):
 
 def test_every_table_written_is_valid(small_sample):
     data_dir, counts = small_sample
-    for table in EXPORT_TABLES:  # the tables a province exports; the portal's index is not sampled
+    for table in TABLE_NAMES:  # the tables a province exports, and the portal's index
         frame = storage.read_table(data_dir, table).to_pandas(date_as_object=False)
         frame.index += 1
         assert find_problems(table, frame) == [], table
@@ -300,8 +300,8 @@ def test_cli_rejects_bad_scale_with_exit_2(tmp_path, capsys):
 def test_cli_sample_writes_and_summarises(tmp_path, capsys):
     assert main(["sample", "--scale", "0.01", "--data-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "Synthetic sample (seed 6, scale 0.01)" in out and "dossiers" in out
-    assert storage.available_tables(tmp_path) == list(EXPORT_TABLES)
+    assert "Synthetic sample (seed 6, scale 0.01)" in out and "dossiers" in out and "index_766" in out
+    assert storage.available_tables(tmp_path) == list(TABLE_NAMES)
 
 
 def test_cli_reports_input_errors_with_exit_2(tmp_path, capsys):

@@ -17,7 +17,8 @@ from helpers.report.params import check_parameters
 from helpers.report.workbook import write_national_xlsx, write_xlsx
 
 PERIOD, UNIT, BASELINE = "2022-01..2023-12", "legacy/45", "2021"
-TABLE_SHEETS = ["notes", "indicators", "score", "tasks", "lagging", "commendations", "peers"]
+TABLE_SHEETS = ["notes", "indicators", "score", "tasks", "lagging", "commendations", "peers", "official"]
+"""The sheets of the seed review's workbook: the official index's (empty: none is held for 2022-2023)."""
 
 
 @pytest.fixture(scope="module")

@@ -55,7 +55,8 @@ class Table:
     key: tuple[str, ...] = ()
     published: bool = False
     """Figures a public body publishes (the portal's Decision 766 index), read as published:
-    not a province's export, so no `p06 template` and no synthetic sample."""
+    not a province's export, so no `p06 template` (the sample makes its own synthetic copy,
+    from its dossiers, in `helpers.data.sample.official`)."""
 
     @property
     def names(self) -> list[str]:

@@ -56,13 +56,28 @@ def _unit_key(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(key, index=frame.index)
 
 
+def _stats(data_dir: Path | str) -> tuple:
+    """What tells whether the table's files changed: their paths, times and sizes."""
+    files = storage.table_files(data_dir, TABLE)
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+
 def index_rows(data_dir: Path | str) -> pd.DataFrame:
     """Every row of the table, each with its `unit_key`, duplicates across files dropped
     (a rank kept where one copy has it), and the totals derived from six groups added;
     remembered while no file of the table changes."""
-    files = storage.table_files(data_dir, TABLE)
-    stats = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
-    return _index_rows(str(data_dir), stats).copy()
+    return _index_rows(str(data_dir), _stats(data_dir)).copy()
+
+
+def latest_of(data_dir: Path | str, period: Period | str) -> pd.DataFrame:
+    """`latest` over the table held, remembered while no file of the table changes: every
+    table of a review asks for the same period's snapshot."""
+    return _latest(str(data_dir), _stats(data_dir), str(period)).copy()
+
+
+@lru_cache(maxsize=8)
+def _latest(data_dir: str, stats: tuple, period: str) -> pd.DataFrame:
+    return latest(_index_rows(data_dir, stats), period)
 
 
 @lru_cache(maxsize=4)
@@ -133,8 +148,8 @@ def latest(rows: pd.DataFrame, period: Period | str) -> pd.DataFrame:
     heads = ranked(period_rows[period_rows["metric"].isna()])
     if heads.empty:
         return heads.assign(recomputed=pd.Series(dtype=float), formula_note=pd.Series(dtype=object))
-    newest = heads.groupby(["unit_key", "group"])["as_of"].transform("max")
-    heads = heads[heads["as_of"] == newest]
+    stamp = pd.to_datetime(heads["as_of"])  # dates as numbers: a group's max in one pass
+    heads = heads[stamp == stamp.groupby([heads["unit_key"], heads["group"]]).transform("max")]
     keys = ["unit_key", "as_of", "group"]
     figures = period_rows[period_rows["metric"].notna()].merge(heads[keys], on=keys)
     empty = pd.DataFrame(columns=[*keys, "recomputed", "head_numerator", "head_denominator", "formula_note"])
@@ -172,12 +187,14 @@ def indicator_rows(data_dir: Path | str, level: str, period: Period, units: list
     long format of `helpers.engine.compute`, with the columns of OFFICIAL_COLUMNS.
 
     `official_note` says why a value is missing or how it was made: `no_table` (no index
-    held), `no_snapshot` (none for this period), `derived_total`; `formula_note`-style
+    held), `no_snapshot` (none for this period; always for a former province: the index is
+    kept on the current boundaries), `derived_total`; `formula_note`-style
     reasons for `recomputed` follow after a `|`.
     """
     ids = indicator_ids()
     have = bool(storage.table_files(data_dir, TABLE))
-    heads = latest(index_rows(data_dir), period) if have else pd.DataFrame()
+    # the portal's index is kept on the current boundaries: a former province has none
+    heads = latest_of(data_dir, period) if have and level != "legacy_province" else pd.DataFrame()
     if len(heads):
         heads = heads[heads["unit_key"].isin(set(units))]
     found = {(r.unit_key, r.group): r for r in heads.itertuples()} if len(heads) else {}

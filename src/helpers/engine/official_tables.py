@@ -22,15 +22,20 @@ from helpers.core.periods import Period, parse_period
 from helpers.core.text import text
 from helpers.core.units import Unit, names, parse_unit
 from helpers.engine.indicators import review
-from helpers.engine.official import GROUPS, index_rows, latest, ranked
+from helpers.engine.official import GROUPS, index_rows, latest_of, ranked
 from helpers.engine.score import group_of, groups, parts_of_score, recompute_parts, score_parts
 
 _NOTE_KEYS = {"formula_not_published": "note_formula_not_published", "no_figures": "note_no_figures"}
 
 
 def _unit_key(unit: str | Unit) -> str:
+    """Whose rows a unit's are: a current province's or commune's by its code, the
+    country's; a former province has none (the index is kept on the current boundaries, and
+    its code may be a current province's: 44 was Quảng Bình, is now Quảng Trị)."""
     unit = unit if isinstance(unit, Unit) else parse_unit(unit)
-    return "VN" if unit.level == "country" else unit.code
+    if unit.level == "country":
+        return "VN"
+    return unit.selector if unit.level == "legacy_province" else unit.code
 
 
 def _period(period: str | Period) -> Period:
@@ -66,7 +71,7 @@ def official_index(
     source's figures), formula_source and note (why not recomputed). Empty where no figure
     of the unit for the period is held."""
     period = _period(period)
-    heads = latest(index_rows(data_dir), period)
+    heads = latest_of(data_dir, period)
     heads = heads[heads["unit_key"] == _unit_key(unit)].set_index("group") if len(heads) else heads
     codes = {g["group"]: g["code"] for g in groups()}
     rows = []
@@ -128,6 +133,11 @@ def official_trend(unit: str | Unit, period: str | Period, data_dir: Path | str 
 # ---- the units of a province ----------------------------------------------------------------------
 
 
+RANKING_COLUMNS = ["unit", "unit_name", "portal_code", "matched", "score", "rank", "of", "as_of",
+                   "weakest_group", "weakest_name", "weakest_score", "weakest_points"]  # fmt: skip
+"""The columns of `official_ranking`."""
+
+
 def official_ranking(
     province: str | Unit,
     period: str | Period,
@@ -140,9 +150,8 @@ def official_ranking(
     each with its weakest group: the one furthest from its points, as a share of them."""
     period = _period(period)
     code = _unit_key(province)
-    heads = latest(index_rows(data_dir), period)
-    columns = ["unit", "unit_name", "portal_code", "matched", "score", "rank", "of", "as_of",
-               "weakest_group", "weakest_name", "weakest_score", "weakest_points"]  # fmt: skip
+    heads = latest_of(data_dir, period)
+    columns = RANKING_COLUMNS
     if heads.empty:
         return pd.DataFrame(columns=columns)
     heads = heads[(heads["province_code"] == code) & (heads["unit_level"] == level)]
@@ -196,11 +205,12 @@ def official_vs_estimate(
     latest snapshot: for each group a row (`row` = group) with both scores and the
     difference (estimate − official), then a row per part (`row` = part) with the portal's
     metric and ratio, its points by the portal (published, else recomputed from its
-    figures), our indicator's value and points, the difference, and why a side is missing."""
+    figures; its numerator, denominator and recomputed points where the source gives them),
+    our indicator's value and points, the difference, and why a side is missing."""
     period = _period(period)
     table = review(unit, period, baseline, data_dir=data_dir, lang=lang)
     ours = parts_of_score(table, lang).assign(group_id=[p["group"] for p in score_parts()])
-    official = latest(index_rows(data_dir), period)
+    official = latest_of(data_dir, period)
     key = _unit_key(unit)
     official = official[official["unit_key"] == key] if len(official) else official
     heads = official.set_index("group") if len(official) else pd.DataFrame()
@@ -237,6 +247,9 @@ def _group_row(group, entry, head, published, estimate, mine, lang) -> dict:
         "points": float(entry["points"]),
         "official_pct": np.nan,
         "official_score": published,
+        "numerator": np.nan if head is None else head["numerator"],
+        "denominator": np.nan if head is None else head["denominator"],
+        "official_recomputed": np.nan if head is None else head["recomputed"],
         "as_of": None if head is None else head["as_of"],
         "estimate_pct": np.nan,
         "estimate_score": estimate,
@@ -253,7 +266,7 @@ def _part_row(group, entry, part, theirs, lang) -> dict:
     official_score = np.nan
     if found is not None:
         official_score = found["published"] if pd.notna(found["published"]) else found["recomputed"]
-    why = part.why
+    why = part.why if isinstance(part.why, str) else None
     if metric is None and entry["formula_source"] == "not_published":
         why = (
             text("note_formula_not_published", lang)
@@ -269,6 +282,9 @@ def _part_row(group, entry, part, theirs, lang) -> dict:
         "points": float(part.points),
         "official_pct": np.nan if found is None else found["pct"],
         "official_score": official_score,
+        "numerator": np.nan if found is None else found["numerator"],
+        "denominator": np.nan if found is None else found["denominator"],
+        "official_recomputed": np.nan if found is None else found["recomputed"],
         "as_of": None,
         "estimate_pct": part.value,
         "estimate_score": part.score,

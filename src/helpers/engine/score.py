@@ -132,7 +132,8 @@ def recompute_groups(figures: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     the portal."""
     scored = figures.assign(points=figure_points(figures)["points"])
     scored = scored[scored["metric"].isin(metric_parts())]
-    out = scored.groupby(keys)["points"].apply(lambda p: p.fillna(0.0).sum()).rename("recomputed").to_frame()
+    out = scored.assign(points=scored["points"].fillna(0.0)).groupby(keys)["points"].sum()
+    out = out.rename("recomputed").to_frame()
     single = {g["group"]: g["parts"][0]["metric"] for g in groups() if len(g["parts"]) == 1}
     heads = scored[scored["metric"] == scored["group"].map(single)].set_index(keys)
     out["head_numerator"] = heads["numerator"].reindex(out.index).astype(float)

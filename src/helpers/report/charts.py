@@ -225,3 +225,18 @@ def commune_comparison(standing: pd.DataFrame, params: Params, review: pd.DataFr
     }
     figure = plots.grouped_bars(frame, labels, title, text("chart_pct", lang), lang, decimals=DECIMALS["pct"])
     return Chart(figure, note)
+
+
+def official_trend(shares: pd.DataFrame, params: Params, held: int) -> Chart:
+    """The official index at each snapshot (`official.snapshot_shares`): one group of bars per
+    group of the index, one bar per snapshot compared (the latest highlighted), as shares of
+    each group's points; `held` snapshots in all, the chart saying so when it shows fewer."""
+    lang = params.lang
+    title = text("chart_official_title", lang, period=period_words(params.period, lang))
+    sheet = text("xlsx_sheet_official_snapshots", lang)
+    note = text("chart_official_recent", lang, count=held, sheet=sheet) if held > shares.shape[1] else None
+    labels = {c: c for c in shares.columns}
+    figure = plots.grouped_bars(
+        shares, labels, title, text("chart_official_axis", lang), lang, decimals=DECIMALS["pct"]
+    )
+    return Chart(figure, note)

@@ -43,6 +43,12 @@ def subheading(key: str, params: Params) -> None:
     markdown(f"### {as_markdown(text(key, params.lang))}")
 
 
+def paragraph(words: str) -> None:
+    """A sentence of the review's text, as a paragraph (a figure's sentence, as a review
+    writes it)."""
+    markdown(as_markdown(words))
+
+
 def sentence(words: str) -> None:
     """A sentence under a chart or instead of one, in italics."""
     markdown(f"*{as_markdown(words)}*")
@@ -79,7 +85,7 @@ def _image(fig) -> None:
 
     from helpers.report.plots import png_bytes, svg_text
 
-    alt = fig.axes[0].get_title() if fig.axes else ""
+    alt = " ".join(fig.axes[0].get_title().split()) if fig.axes else ""  # a wrapped title on one line
     formats = os.environ.get(CHART_FORMAT, "png").split(",")
     bundle = {}
     if "svg" in formats:

@@ -21,7 +21,7 @@ from helpers.core.paths import REFERENCE_DIR
 from helpers.core.text import text
 from helpers.data.storage import atomic_path
 from helpers.report.filed import fixed_time
-from helpers.report.sections import with_qualifier
+from helpers.report.sections import official_groups, with_qualifier
 
 TEMPLATES = REFERENCE_DIR / "templates"
 NBSP = "\u00a0"
@@ -55,6 +55,13 @@ def _change(row: dict, lang: str) -> str:
     return format_change(row["value"] - row["baseline_value"], unit, lang)
 
 
+def _key_indicators(data: dict) -> list[dict]:
+    """The indicators of Appendix I: all but the official index's six groups (its total, and
+    part I's sentence for it, stay; the Excel appendix has every group)."""
+    groups = official_groups()
+    return [r for r in data["indicators"] if r["id"] not in groups]
+
+
 def indicator_rows(data: dict) -> list[dict]:
     """Appendix I: every indicator with value, target, status, baseline, change and rank."""
     lang = data["lang"]
@@ -71,13 +78,13 @@ def indicator_rows(data: dict) -> list[dict]:
             "change": _change(r, lang),
             "rank": _rank(r["rank"], r["of"]),
         }
-        for i, r in enumerate(data["indicators"], start=1)
+        for i, r in enumerate(_key_indicators(data), start=1)
     ]
 
 
 def indicator_notes(data: dict) -> list[str]:
     """The notes of Appendix I (why a value is missing, partial or compared per month)."""
-    return [f"{r['name']}: {r['note']}" for r in data["indicators"] if r["note"]]
+    return [f"{r['name']}: {r['note']}" for r in _key_indicators(data) if r["note"]]
 
 
 def score_rows(data: dict) -> list[dict]:

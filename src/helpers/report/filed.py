@@ -28,8 +28,10 @@ from helpers.core.periods import DEFAULT_BASELINE, Period, parse_period
 from helpers.core.text import text
 from helpers.core.units import Unit, name
 from helpers.data import storage
+from helpers.engine.official import indicator_ids
 from helpers.engine.tasks import overdue_leads
 from helpers.report import findings, heading, provenance, sections
+from helpers.report import official as official_index
 from helpers.report.params import Params
 
 INDICATOR_FIELDS = [
@@ -200,15 +202,22 @@ def result_sentence(row: dict, baseline_phrase: str, lang: str) -> str:
     )
 
 
-def results(rows: list[dict], baseline: Period | None, lang: str) -> list[dict]:
+def results(rows: list[dict], baseline: Period | None, lang: str, official: str | None = None) -> list[dict]:
     """Part I: per Project 06 group, the sentences of its indicators (those with a value),
-    then one sentence naming those the data cannot measure."""
+    then one sentence naming those the data cannot measure. The official Decision 766 index
+    is the sentence reviews write for it (`official`), just before our estimate's."""
     groups = reference.catalog()["groups"]
     baseline_phrase = against(baseline, lang)
+    published = set(indicator_ids().values())
     out = []
     for group in sorted({r["group"] for r in rows}):
-        members = [r for r in rows if r["group"] == group]
-        lines = [result_sentence(r, baseline_phrase, lang) for r in members if r["value"] is not None]
+        members = [r for r in rows if r["group"] == group and r["id"] not in published]
+        lines = []
+        for r in members:
+            if r["id"] == "score_766" and official:
+                lines.append(official)
+            if r["value"] is not None:
+                lines.append(result_sentence(r, baseline_phrase, lang))
         missing = [in_sentence(r["name"], lang) for r in members if r["value"] is None]
         if missing:
             lines.append(text("doc_not_measured", lang, names="; ".join(missing)))
@@ -300,12 +309,14 @@ def document_data(
     commendations: pd.DataFrame | None = None,
     shortcomings: list[str] | None = None,
     next_tasks: list[str] | None = None,
+    official: dict | None = None,
 ) -> dict:
     """Everything the Word report and the Excel appendix of one review need, as plain JSON.
 
     `indicators` and `peer_indicators` are `sections.review_tables(params)`; a notebook
     that already holds the tasks by lead unit and the commune review passes them too, so
-    nothing is computed twice (and so do the lagging communes and the commendations).
+    nothing is computed twice (and so do the lagging communes, the commendations and the
+    official index's part, `official.document_part`).
     """
     lang = params.lang
     tasks = sections.tasks_by_lead(params) if tasks_by_lead is None else tasks_by_lead
@@ -318,6 +329,7 @@ def document_data(
         commended = findings.commendations(communes, lang) if len(communes) else pd.DataFrame(columns=[0, 1])
     rows = indicator_rows(indicators)
     parts, score = _score(indicators, lang)
+    official = _official(params) if official is None else official
     return {
         "kind": "review",
         "lang": lang,
@@ -329,7 +341,8 @@ def document_data(
         "results_lead": results_lead(params.period, params.baseline, lang, heading.baseline_gap(params)),
         "synthetic": storage.sample_info(params.data_dir) is not None,
         "indicators": rows,
-        "results": results(rows, params.baseline, lang),
+        "results": results(rows, params.baseline, lang, official["sentence"]),
+        "official": official,
         "score_parts": parts,
         "score": score,
         "tasks": _tasks(tasks),
@@ -347,6 +360,14 @@ def document_data(
         "facts": _facts(params, indicators),
         "peers": wide_rows(peer_indicators),
     }
+
+
+def _official(params: Params) -> dict:
+    """The official index's part of the documents, where the notebook did not pass it."""
+    index = official_index.index(params)
+    compared = official_index.beside(params) if len(index) else None
+    units = {level: official_index.ranking(params, level) for level in official_index.LEVELS}
+    return official_index.document_part(params, index, compared, official_index.snapshots(params), units)
 
 
 def national_data(params: Params, provinces: pd.DataFrame) -> dict:

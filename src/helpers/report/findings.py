@@ -8,7 +8,14 @@ from functools import lru_cache
 
 import pandas as pd
 
-from helpers.core.formatting import format_change, format_target, format_value, in_sentence, period_words
+from helpers.core.formatting import (
+    date_words,
+    format_change,
+    format_target,
+    format_value,
+    in_sentence,
+    period_words,
+)
 from helpers.core.periods import Period
 from helpers.core.text import text
 
@@ -63,9 +70,66 @@ def _phrases(indicators: tuple, names: tuple, values: tuple, units: tuple, lang:
     return {k: ", ".join(v) for k, v in out.items()}
 
 
-def shortcomings(unit_review: pd.DataFrame, lagging: pd.DataFrame, lang: str) -> list[str]:
-    """Gaps to targets, indicators that fell against the baseline, communes that lag."""
-    lines = []
+def official_weakest(official: pd.DataFrame | None) -> pd.Series | None:
+    """The official index's weakest group (the furthest from its points, as a share of
+    them), or None where no official index is held."""
+    if official is None or official.empty:
+        return None
+    parts = official[(official["group"] != "total") & official["score"].notna()]
+    if parts.empty:
+        return None
+    return parts.loc[(parts["score"] / parts["max_score"]).idxmin()]
+
+
+def _weak_units(units: list[pd.DataFrame], group: str, n: int = 3) -> str:
+    """The lowest-scoring departments, then communes, whose weakest group is `group`."""
+    names = []
+    for frame in units:
+        mine = frame[(frame["weakest_group"] == group) & frame["score"].notna()]
+        names += list(mine.sort_values(["score", "unit_name"], kind="stable")["unit_name"].head(n))
+    return ", ".join(names)
+
+
+def official_lines(
+    official: pd.DataFrame | None, units: list[pd.DataFrame], period: Period, lang: str
+) -> tuple[list[str], list[str]]:
+    """The shortcoming and the next task the official index points to: its weakest group,
+    with the departments and communes weakest in it (`units`: the province's ranked
+    departments and communes, `official.ranking`)."""
+    weakest = official_weakest(official)
+    if weakest is None:
+        return [], []
+    values = {
+        "group": in_sentence(weakest["name"], lang),
+        "score": format_value(weakest["score"], "score", lang),
+        "points": format_value(weakest["max_score"], "count", lang),
+        "date": date_words(weakest["as_of"], lang),
+    }
+    named = _weak_units(units, weakest["group"])
+    focus = text("next_task_focus", lang, communes=named) if named else ""
+    return (
+        [
+            text("official_shortfall", lang, **values)
+            + (text("official_shortfall_units", lang, units=named) if named else "")
+        ],
+        [
+            text(
+                "official_next_task",
+                lang,
+                next_period=period_words(period.next(), lang, "within"),
+                focus=focus,
+                **values,
+            )
+        ],
+    )
+
+
+def shortcomings(
+    unit_review: pd.DataFrame, lagging: pd.DataFrame, lang: str, official: list[str] | None = None
+) -> list[str]:
+    """Gaps to targets, indicators that fell against the baseline, communes that lag; first,
+    the official index's weakest group (`official`: the lines of `official_lines`)."""
+    lines = list(official or [])
     for r in unit_review.itertuples():
         if r.status == "not_achieved":
             gap = abs(r.target - r.value)
@@ -114,10 +178,11 @@ def next_tasks(
     period: Period,
     lang: str,
     overdue_leads: list[str] | None = None,
+    official: list[str] | None = None,
 ) -> list[str]:
     """One task per target not achieved (with the communes to start with), and the overdue
-    tasks to finish."""
-    lines = []
+    tasks to finish; first, the official index's weakest group (`official_lines`)."""
+    lines = list(official or [])
     for r in unit_review.itertuples():
         if r.status != "not_achieved" or r.indicator == "tasks_overdue":
             continue

@@ -10,7 +10,14 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.core import reference
-from helpers.core.formatting import MISSING, format_number, month_words, months_words, period_words
+from helpers.core.formatting import (
+    MISSING,
+    date_words,
+    format_number,
+    month_words,
+    months_words,
+    period_words,
+)
 from helpers.core.periods import Period, from_months, month_from_index, month_index, parse_period
 from helpers.core.text import reader_name, text
 from helpers.core.units import REORGANISATION, Unit, legacy_of, name
@@ -67,9 +74,28 @@ def data_sources(data_dir: Path, lang: str, until: date) -> list[str]:
         if not rows:
             lines.append(text("source_missing", lang, table=name))
             continue
-        months = months_words(first, last, lang)
+        months = published_periods(data_dir, until, lang) if TABLES[table].published else None
+        months = months or months_words(first, last, lang)
         lines.append(text("source_line", lang, table=name, rows=format_number(rows, lang), months=months))
     return lines
+
+
+def published_periods(data_dir: Path, until: date, lang: str) -> str | None:
+    """The periods of the official index held up to `until`, and its latest snapshot's date:
+    `năm 2025 (cập nhật đến ngày 31/12/2025)` (its rows are periods, not months)."""
+    files = [str(f) for f in storage.table_files(data_dir, "index_766")]
+    if not files:
+        return None
+    found = storage.shared_connection().execute(
+        "SELECT period, max(as_of) FROM read_parquet(?) WHERE period_start_on <= ? GROUP BY period",
+        [files, until],
+    ).fetchall()
+    if not found:
+        return None
+    periods = sorted((parse_period(p) for p, _ in found), key=lambda p: (p.start.year, -p.n_months, p.start))
+    latest = max(day for _, day in found)
+    named = ", ".join(period_words(p, lang) for p in periods)
+    return text("source_published", lang, periods=named, date=date_words(latest, lang))
 
 
 def table_spans(data_dir: Path, until: date) -> dict[str, tuple[int, date | None, date | None]]:

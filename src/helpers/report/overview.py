@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.core import reference
-from helpers.core.formatting import format_change, format_value, period_words
+from helpers.core.formatting import date_words, format_change, format_value, period_words
 from helpers.core.periods import Period, from_months, month_from_index, month_index
 from helpers.core.text import text
 from helpers.core.units import REORGANISATION, legacy_of
@@ -22,6 +22,7 @@ OVERVIEW_INDICATORS = [
     "cccd_coverage_pct",
     "eid_activation_pct",
     "medical_cccd_pct",
+    "index_766",
     "score_766",
 ]
 
@@ -33,10 +34,33 @@ def provinces_review(period: Period, baseline: Period, data_dir: Path | str, lan
 
 
 def side_by_side(table: pd.DataFrame, indicators: list[str] = OVERVIEW_INDICATORS) -> pd.DataFrame:
-    """One row per province (best Decision 766 score first), one column per indicator id."""
+    """One row per province, one column per indicator id: best official Decision 766 index
+    first (as the portal ranks them), or best estimate where no official index is held."""
     part = table[table["indicator"].isin(indicators)]
     wide = part.pivot(index="unit_name", columns="indicator", values="value")[indicators]
-    return wide.sort_values("score_766", ascending=False, kind="stable")
+    order = (
+        ["index_766", "score_766"]
+        if "index_766" in wide and wide["index_766"].notna().any()
+        else ["score_766"]
+    )
+    return wide.sort_values(order, ascending=False, kind="stable", na_position="last")
+
+
+def official_dates(table: pd.DataFrame, lang: str) -> str | None:
+    """The dates of the official index's figures in a table of provinces: `Chỉ số QĐ 766
+    (chính thức): số liệu Cổng DVCQG cập nhật ngày 31/12/2025.` (a range where provinces'
+    latest snapshots differ); None where none is held."""
+    days = sorted({d for d in table.loc[table["indicator"] == "index_766", "as_of"] if pd.notna(d)})
+    if not days:
+        return None
+    first, last = date_words(days[0], lang), date_words(days[-1], lang)
+    when = (
+        text("overview_official_day", lang, date=first)
+        if len(days) == 1
+        else text("overview_official_range", lang, first=first, last=last)
+    )
+    name = reference.indicators().at["index_766", f"short_{lang}"]
+    return text("overview_official_as_of", lang, name=name, when=when)
 
 
 def furthest_from_targets(table: pd.DataFrame, lang: str, n: int = 10) -> pd.DataFrame:

@@ -348,10 +348,14 @@ def ranking_chart(
 
 
 def _legend_below(ax, fig, handles_or_none, ncol: int, gap_in: float) -> None:
-    """A legend centred under the axes, its top `gap_in` inches below them (so it never
-    runs into the axis title nor off the figure, whatever the chart's height)."""
-    axes_height = ax.get_position().height * fig.get_size_inches()[1]
-    kwargs = {"loc": "upper center", "bbox_to_anchor": (0.5, -gap_in / axes_height), "ncol": ncol}
+    """A legend centred under the figure (as the title is: long labels on the left push the
+    axes right, and a legend centred on them runs off the edge), its top `gap_in` inches
+    below the axes (so it never runs into the axis title nor off the figure, whatever the
+    chart's height)."""
+    box = ax.get_position()
+    axes_height = box.height * fig.get_size_inches()[1]
+    centre = (0.5 - box.x0) / box.width
+    kwargs = {"loc": "upper center", "bbox_to_anchor": (centre, -gap_in / axes_height), "ncol": ncol}
     if handles_or_none:
         ax.legend(*handles_or_none, **kwargs)
     else:

@@ -13,11 +13,12 @@ from datetime import date
 import pandas as pd
 
 from helpers.core import reference
-from helpers.core.formatting import format_value
+from helpers.core.formatting import date_words, format_value
 from helpers.core.text import has_text, reader_name, text
 from helpers.core.units import Unit
 from helpers.engine import tasks, trends
 from helpers.engine.indicators import peers_of, review, review_units
+from helpers.engine.official import indicator_ids
 from helpers.engine.score import parts_of_score
 from helpers.report.findings import KEY_COMMUNE_INDICATORS
 from helpers.report.params import Params
@@ -38,6 +39,7 @@ IDENTIFICATION_STOCKS = [
 DATA_USE_RATES = ["medical_cccd_pct", "social_cashless_pct", "records_cleaned_pct"]
 PEER_INDICATORS = ["dossiers_online_pct", "score_766"]
 KEY_FIGURES = [
+    "index_766",
     "score_766",
     "dossiers_online_pct",
     "dossiers_on_time_pct",
@@ -55,6 +57,17 @@ def review_tables(params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
     table = peer_table[peer_table["unit"] == params.unit.selector].reset_index(drop=True)
     return table, peer_table
+
+
+def official_groups() -> set[str]:
+    """The ids of the official index's six groups (`index_766_transparency`...)."""
+    return set(indicator_ids().values()) - {"index_766"}
+
+
+def key_rows(indicators: pd.DataFrame) -> pd.DataFrame:
+    """The key results: every indicator but the official index's six groups, which the
+    index's own section shows beside our estimate (its total stays)."""
+    return indicators[~indicators["indicator"].isin(official_groups())]
 
 
 def target(indicators: pd.DataFrame, indicator: str) -> float | None:
@@ -192,19 +205,30 @@ SCORE_POINTS = "score_766_points"
 """The key figure that says how many of the 100 points a report's Decision 766 score covers."""
 
 
+OFFICIAL_AS_OF = "index_766_as_of"
+"""The key figure that says the date of the official index's snapshot (ISO)."""
+
+
 def key_figures(indicators: pd.DataFrame) -> dict:
     """The figures a batch index shows for a report, by indicator id (None where missing),
-    and the points its Decision 766 score covers (`SCORE_POINTS`)."""
+    the points its Decision 766 score covers (`SCORE_POINTS`) and the official index's date
+    (`OFFICIAL_AS_OF`)."""
     values = indicators.set_index("indicator")["value"]
     figures = {k: (None if pd.isna(values.get(k)) else round(float(values[k]), 6)) for k in KEY_FIGURES}
-    return figures | {SCORE_POINTS: points_covered(indicators)}
+    as_of = indicators.set_index("indicator")["as_of"].get("index_766")
+    held = figures.get("index_766") is not None and hasattr(as_of, "isoformat")
+    day = as_of.isoformat()[:10] if held else None
+    return figures | {SCORE_POINTS: points_covered(indicators), OFFICIAL_AS_OF: day}
 
 
 def key_figure(figures: dict, indicator: str, lang: str) -> str:
     """One key figure as an index page shows it, with its qualifier (`26,10 (tính trên
-    44/100 điểm)`)."""
+    44/100 điểm)`); the official index with its date (`78,93 (31/12/2025)`)."""
     value = figures.get(indicator)
     shown = format_value(value, reference.indicators().at[indicator, "unit"], lang)
+    if indicator == "index_766" and figures.get(OFFICIAL_AS_OF):
+        day = date_words(date.fromisoformat(figures[OFFICIAL_AS_OF]), lang)
+        return text("figure_with_qualifier", lang, figure=shown, what=day)
     return with_qualifier(shown, indicator, value, figures.get(SCORE_POINTS), lang)
 
 

@@ -26,7 +26,7 @@ overflow-x:auto;table-layout:auto;width:max-content}
 table.p06 td{min-width:6.5em}
 table.p06 td[style*="right"]{min-width:0}
 table.p06 td:first-child{min-width:9em}
-#T_key_results td:last-child,#T_score_parts td:last-child{min-width:15em}
+#T_key_results td:last-child,#T_score_parts td:last-child,#T_official_groups td:last-child{min-width:15em}
 .jp-OutputArea-output img,.jp-RenderedImage img{max-width:100%;height:auto}
 .jp-RenderedSVG img{width:100%;max-width:860px;height:auto}
 .jp-OutputArea-output{max-width:100%;overflow-x:auto}

@@ -286,3 +286,62 @@ def standing(frame: pd.DataFrame, lang: str):
         formats=number_formats(dict.fromkeys(heads, "pct"), lang),
         numeric=[*heads, text("col_rank", lang)],
     )
+
+
+# ---- the official Decision 766 index ----------------------------------------------------------------
+
+
+def official_groups(frame: pd.DataFrame, lang: str):
+    """The official index's total and groups beside our estimate (`official.groups`)."""
+    heads = {
+        "name": "col_group", "points": "col_points", "official": "col_official", "rank": "col_rank",
+        "estimate": "col_estimate", "measured": "col_measured", "official_same": "col_official_same",
+        "difference": "col_difference", "why": "col_note",
+    }  # fmt: skip
+    shown = frame.assign(rank=[_rank(r, o) for r, o in zip(frame["rank"], frame["of"], strict=True)])
+    shown = shown[list(heads)].rename(columns={k: text(v, lang) for k, v in heads.items()})
+    scores = {text(k, lang): "score" for k in ("col_official", "col_estimate", "col_official_same")}
+    formats = number_formats(
+        {**scores, text("col_points", lang): "count", text("col_measured", lang): "count"}, lang
+    )
+    formats[text("col_difference", lang)] = lambda v: format_change(v, "score", lang)
+    numbers = ("col_points", "col_official", "col_rank", "col_estimate", "col_measured", "col_official_same",
+               "col_difference")  # fmt: skip
+    numeric = [text(k, lang) for k in numbers]
+    return styled(shown, "official_groups", formats=formats, numeric=numeric)
+
+
+def official_units(frame: pd.DataFrame, level: str, lang: str):
+    """Departments or communes ranked by the official total, each with its weakest group."""
+    shown = pd.DataFrame(
+        {
+            text("col_rank", lang): [_rank(r, o) for r, o in zip(frame["rank"], frame["of"], strict=True)],
+            text("col_department" if level == "department" else "col_commune", lang): frame[
+                "unit_name"
+            ].values,
+            text("col_unit_score", lang): frame["score"].values,
+            text("col_weakest", lang): frame["weakest_name"].values,
+            text("col_weakest_score", lang): [
+                f"{format_value(s, 'score', lang)}/{format_value(p, 'count', lang)}"
+                for s, p in zip(frame["weakest_score"], frame["weakest_points"], strict=True)
+            ],
+        }
+    )
+    formats = number_formats({text("col_unit_score", lang): "score"}, lang)
+    numeric = [text(k, lang) for k in ("col_rank", "col_unit_score", "col_weakest_score")]
+    return styled(shown, f"official_{level}", formats=formats, numeric=numeric)
+
+
+def official_index(frame: pd.DataFrame, lang: str):
+    """A unit's official index as published: the total and each group, its points, score and
+    rank among its peers (`official_tables.official_index`)."""
+    shown = pd.DataFrame(
+        {
+            text("col_group", lang): frame["name"].values,
+            text("col_points", lang): frame["max_score"].values,
+            text("col_official", lang): frame["score"].values,
+            text("col_rank", lang): [_rank(r, o) for r, o in zip(frame["rank"], frame["of"], strict=True)],
+        }
+    )
+    formats = number_formats({text("col_points", lang): "count", text("col_official", lang): "score"}, lang)
+    return styled(shown, "official_index", formats=formats)

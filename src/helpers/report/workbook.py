@@ -366,7 +366,15 @@ def write_xlsx(data: dict, target: Path) -> Path:
     score = data["score"]
     tables[1].title = with_qualifier(tables[1].title, "score_766", score["value"], score["covered"], lang)
     tables.append(peers_table(data))
+    tables += official_tables(data)
     return _write(data, target, title, tables)
+
+
+def official_tables(data: dict) -> list[Table]:
+    """The official Decision 766 index's sheets (`helpers.report.official_sheets`)."""
+    from helpers.report.official_sheets import official_tables as tables
+
+    return tables(data)
 
 
 def write_national_xlsx(data: dict, target: Path) -> Path:

@@ -15,6 +15,8 @@ from helpers.core.errors import InputError
 from helpers.data import journal, storage
 from helpers.data.fingerprints import file_digest
 from helpers.data.sample.generator import DEFAULT_SEED, Generator
+from helpers.data.sample.official import index_table
+from helpers.data.sample.tally import Tally
 
 MARKER = storage.SAMPLE_MARKER
 STAGING = ".sample-staging"
@@ -72,9 +74,13 @@ def _write_tables(
     validate: bool,
     progress: Callable[[str], object] | None,
 ) -> None:
-    """Every table into `staging`: dossiers by month, procedures by year, the rest whole."""
+    """Every table into `staging`: dossiers by month, procedures by year, the rest whole; the
+    official index last, from what the portal would count of the dossiers."""
+    tally = Tally(gen)
     for col, month in enumerate(gen.months):
-        _write(staging, "dossiers", f"sample-{month:%Y-%m}", gen.dossiers(col), counts, validate)
+        dossiers = gen.dossiers(col)
+        tally.add(dossiers, col)
+        _write(staging, "dossiers", f"sample-{month:%Y-%m}", dossiers, counts, validate)
         if progress:
             progress(f"dossiers {month:%Y-%m}")
     procedures = gen.procedures()
@@ -89,6 +95,9 @@ def _write_tables(
         _write(staging, table, "sample-all", content, counts, validate)
         if progress:
             progress(table)
+    _write(staging, "index_766", "sample-all", index_table(gen, tally, procedures), counts, validate)
+    if progress:
+        progress("index_766")
 
 
 def _write(staging: Path, table: str, name: str, content: pa.Table, counts: dict, validate: bool) -> None:
