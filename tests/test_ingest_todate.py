@@ -126,7 +126,8 @@ def test_monthly_figures_and_totals_together_in_one_folder(tmp_path):
     assert q4.at["cccd_issued_total", "value"] == 10_300
     assert q4.at["eid_activated_total", "value"] == 5_000 + 90
     assert (
-        q4.at["cccd_issued_total", "note"] == "total to date at 31 October 2025; plus monthly figures to November 2025"
+        q4.at["cccd_issued_total", "note"]
+        == "total to date at 31 October 2025; plus monthly figures to November 2025"
     )
 
 

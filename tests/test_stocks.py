@@ -73,7 +73,9 @@ def test_each_communes_latest_total_at_the_end_of_the_period(tmp_path):
     # (summed as monthly figures: 31,000 + 14,600 = 45,600)
     q4 = _value(tmp_path, "44", "2025-Q4")
     assert q4["value"] == 18_300
-    assert q4["note"] == "sum of the latest totals to date of 2 units, at 30 November 2025 to 31 December 2025"
+    assert q4["note"] == (
+        "sum of the latest totals to date of 2 units, at 30 November 2025 to 31 December 2025"
+    )
     assert _value(tmp_path, THUAN, "2025-Q4")["value"] == 10_700
     assert _value(tmp_path, "44", "2025-10")["value"] == 17_000
     # the block holds the differences of successive totals: October the totals themselves
