@@ -3,6 +3,7 @@ failures that leave the others built, identical bytes, and the lock."""
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import json
 import os
@@ -13,11 +14,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from helpers.batch import build as build_module
 from helpers.batch.build import LOCK_FILE, build
 from helpers.batch.notebooks import NOTEBOOK_DIR
 from helpers.cli import main
 from helpers.data import storage
+from helpers.report.kinds import KINDS, ReportKind
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +108,8 @@ def test_a_failing_report_leaves_the_others_built(data_dir, tmp_path, monkeypatc
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     nbformat.write(nb, notebooks / "province_review.ipynb")
-    monkeypatch.setattr(build_module, "NOTEBOOK_DIR", notebooks)
+    review = dataclasses.replace(KINDS["province_review"], notebook=notebooks / "province_review.ipynb")
+    monkeypatch.setitem(KINDS, "province_review", review)
     reports = tmp_path / "reports"
     code = main(
         [
@@ -182,3 +184,36 @@ def test_the_country_builds_and_indexes(data_dir, tmp_path):
     assert [r.status for r in summary.results] == ["built"]
     index = (tmp_path / "reports" / "2024-Q4" / "index.html").read_text()
     assert 'href="VN.html"' in index and "communes/index-VN" not in index
+
+
+KERNEL = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}}
+TOY_CELLS = [  # (tags, source) of a notebook that makes a report of a new kind
+    (["parameters"], 'unit = "44"\nperiod = "2025"\nlang = "vi"\ndata_dir = ""'),
+    ([], 'from IPython.display import Markdown\nMarkdown(f"# Toy review of {unit} for {period}")'),
+    (
+        ["remove"],
+        'from helpers.report.record import glue\nglue("key_figures", {"dossiers_online_pct": 12.5})',
+    ),
+]
+
+
+def test_a_new_kind_of_report_is_one_entry_in_the_registry(data_dir, tmp_path, monkeypatch):
+    notebook = tmp_path / "toy_review.ipynb"
+    cells = [nbformat.v4.new_code_cell(source, metadata={"tags": tags}) for tags, source in TOY_CELLS]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata=KERNEL), notebook)
+    toy = ReportKind(
+        "toy_review", notebook, levels=("province",), reads={"province": ("province",)}, folder="toys"
+    )
+    monkeypatch.setitem(KINDS, "toy_review", toy)
+    reports = tmp_path / "reports"
+    summary = build(
+        "2024-Q4", data_dir, reports, units=["44"], notebook="toy_review", formats=("html", "docx")
+    )
+    assert [(r.name, r.status, r.outputs) for r in summary.results] == [
+        ("toys/44", "built", ["html", "ipynb"])
+    ]
+    page = (reports / "2024-Q4" / "toys" / "44.html").read_text()
+    assert "Toy review of 44 for 2024-Q4" in page
+    assert not (reports / "2024-Q4" / "toys" / "44.docx").exists()  # the kind writes no document
+    index = (reports / "2024-Q4" / "index.html").read_text()
+    assert '<a href="toys/44.html">Quảng Trị (44)</a>' in index and '<td class="num">12,5%</td>' in index

@@ -22,7 +22,7 @@ from helpers.batch.executors import make_executor
 from helpers.batch.fingerprints import fingerprint
 from helpers.batch.index import STATE_FILE, write_indexes
 from helpers.batch.kernels import strip_outputs
-from helpers.batch.plan import Job, notebook_path, plan
+from helpers.batch.plan import Job, plan
 from helpers.batch.worker import FORMATS, Result
 from helpers.core.errors import InputError
 from helpers.data import storage
@@ -34,7 +34,6 @@ from helpers.report.provenance import code_version, package_versions
 LOCK_FILE = ".build.lock"
 SOURCES = ".p06-notebooks"
 """Inside the reports folder: the notebooks as workers run them (storage every worker sees)."""
-NOTEBOOK_DIR = None  # tests point this at a folder of their own notebooks (None: the repository's)
 
 
 @contextmanager
@@ -74,11 +73,9 @@ class Summary:
 
 
 def _expected(job: Job, formats: tuple[str, ...]) -> list[str]:
-    """The files a job makes for the formats asked: a commune review is a page only, and the
-    national overview has an Excel workbook but no Word report."""
-    if job.folder:
-        return ["html"]
-    return [f for f in formats if not (f == "docx" and job.unit is None)]
+    """The files a job makes for the formats asked: those its kind can make (a commune
+    review is a page only, the national overview has an Excel workbook but no Word report)."""
+    return [f for f in formats if f in job.kind.outputs]
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -160,7 +157,7 @@ def build(
             fp = fingerprint(job, files, code, packages)
             if not force and state.up_to_date(job, fp, formats):
                 results.append(
-                    Result(job.key, job.unit, "skipped", fp, values=state.reports[job.key].get("values"))
+                    Result(job.key, job.selector, "skipped", fp, values=state.reports[job.key].get("values"))
                 )
             else:
                 pending.append((job, fp))
@@ -188,19 +185,12 @@ def build(
 
 
 def _shared(todo: list[Job]) -> tuple[list[str], list[str]]:
-    """What every report of the batch reads: each level it needs, over the period and the
-    baseline (a worker reads it in milliseconds instead of computing it again)."""
+    """What every report of the batch reads: each level its kind reads, over the period and
+    the baseline (a worker reads it in milliseconds instead of computing it again)."""
     from helpers.core.periods import parse_period, resolve_baseline
-    from helpers.core.units import parse_unit
 
     period = parse_period(todo[0].period)
-    levels = ["province"]
-    levels += (
-        ["commune"]
-        if any(j.folder or (j.unit and parse_unit(j.unit).level == "province") for j in todo)
-        else []
-    )
-    levels += ["legacy_province"] if any(j.unit and j.unit.startswith("legacy/") for j in todo) else []
+    levels = list(dict.fromkeys(level for j in todo for level in j.kind.mart_levels(j.unit)))
     return levels, [str(period), str(resolve_baseline(None, period))]
 
 
@@ -220,9 +210,6 @@ def _run(
         return
     scratch = reports_dir / SOURCES
     scratch.mkdir(parents=True, exist_ok=True)
-    where = {} if NOTEBOOK_DIR is None else {"folder": Path(NOTEBOOK_DIR)}
-    sources = {
-        n: str(strip_outputs(notebook_path(n, **where), scratch))
-        for n in dict.fromkeys(j.notebook for j, _ in pending)
-    }
+    kinds = dict.fromkeys(j.kind for j, _ in pending)
+    sources = {k.name: str(strip_outputs(k.notebook, scratch)) for k in kinds}
     yield from executor.run(pending, folder, sources, formats, prepare, code, preload)

@@ -67,7 +67,7 @@ class LocalExecutor:
             finally:
                 prepared.set()
             futures = [
-                pool.submit(run_job, job, str(folder), fp, sources[job.notebook], formats, code)
+                pool.submit(run_job, job, str(folder), fp, sources[job.kind.name], formats, code)
                 for job, fp in tasks
             ]
             for future in as_completed(futures):
@@ -145,7 +145,7 @@ class DaskExecutor:
                 job,
                 str(folder),
                 fp,
-                sources[job.notebook],
+                sources[job.kind.name],
                 formats,
                 code,
                 pure=False,

@@ -12,7 +12,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from helpers.batch.plan import Job, notebook_path
+from helpers.batch.plan import Job
 from helpers.core.periods import parse_period
 from helpers.data.fingerprints import files_until
 
@@ -22,7 +22,7 @@ def fingerprint(job: Job, files: list[dict], code: str, packages: str) -> str:
     reads = files_until(files, parse_period(job.period).end_day)
     payload = json.dumps(
         {
-            "notebook": notebook_digest(notebook_path(job.notebook)),
+            "notebook": notebook_digest(job.kind.notebook),
             "parameters": {k: v for k, v in job.parameters.items() if k != "data_dir"},
             "code": code,
             "packages": packages,

@@ -9,12 +9,12 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from helpers.batch.plan import COMMUNES, NATIONAL
 from helpers.core import reference
 from helpers.core.formatting import format_value
 from helpers.core.text import text
-from helpers.core.units import names, parse_unit
+from helpers.core.units import Unit, names, parse_unit
 from helpers.data import storage
+from helpers.report.kinds import COMMUNE_INDEX, COMMUNE_REVIEW, PERIOD_INDEX, commune_index, index_of
 from helpers.report.sections import KEY_FIGURES
 from helpers.report.style import page_css
 
@@ -45,9 +45,9 @@ def _links(name: str, entry: dict, extra: str = "") -> str:
 
 
 def _row(name: str, entry: dict, lang: str, extra: str = "") -> str:
-    """One report: a link, its status, its key figures and its files; a failed report shows
-    its error and a link to the executed notebook."""
-    name = name.split("/")[-1]
+    """One report (`name`: its path from the index page, without suffix): a link, its
+    status, its key figures and its files; a failed report shows its error and a link to
+    the executed notebook."""
     label = _label(name, entry, lang)
     if entry["status"] != "built":
         error = (
@@ -94,7 +94,7 @@ def commune_provinces(reports: dict) -> list[str]:
     """The current provinces whose commune index a period needs: those with a province
     review or any commune review built."""
     home = reference.communes().set_index("commune_code")["province_code"]
-    codes = {home[r["unit"]] for n, r in reports.items() if n.startswith(f"{COMMUNES}/")}
+    codes = {home[r["unit"]] for n, r in reports.items() if index_of(n) == COMMUNE_INDEX}
     codes |= {
         r["unit"] for n, r in reports.items() if r["unit"] and parse_unit(r["unit"]).level == "province"
     }
@@ -104,7 +104,7 @@ def commune_provinces(reports: dict) -> list[str]:
 def write_period_index(folder: Path, reports: dict, lang: str) -> None:
     """reports/<period>/index.html: every province report with its status, key figures and
     links (to its files and to its communes' index), and the national overview."""
-    mine = {n: r for n, r in reports.items() if not n.startswith(f"{COMMUNES}/")}
+    mine = {n: r for n, r in reports.items() if index_of(n) == PERIOD_INDEX}
     with_communes = set(commune_provinces(reports))
     communes = text("index_communes", lang)
     rows = [
@@ -112,14 +112,14 @@ def write_period_index(folder: Path, reports: dict, lang: str) -> None:
             n,
             mine[n],
             lang,
-            f'<a href="{COMMUNES}/index-{mine[n]["unit"]}.html">{communes}</a>'
+            f'<a href="{commune_index(mine[n]["unit"])}">{communes}</a>'
             if mine[n]["unit"] in with_communes
             else "",
         )
-        for n in sorted(mine, key=lambda n: (n == NATIONAL, n))
+        for n in sorted(mine, key=lambda n: (mine[n]["unit"] is None, n))
     ]
     extra = [
-        f'<li><a href="{COMMUNES}/index-{c}.html">{html.escape(names("province", [c], lang)[c])}</a></li>'
+        f'<li><a href="{commune_index(c)}">{html.escape(names("province", [c], lang)[c])}</a></li>'
         for c in sorted(with_communes - {r["unit"] for r in mine.values()})
     ]
     body = (
@@ -138,15 +138,16 @@ def write_commune_index(folder: Path, province: str, reports: dict, lang: str) -
     com = reference.communes()
     codes = com.loc[com["province_code"] == province, "commune_code"].tolist()
     rows = []
+    keys = {code: COMMUNE_REVIEW.key(Unit("commune", code)) for code in codes}
     for code in codes:
-        entry = reports.get(f"{COMMUNES}/{code}")
+        entry = reports.get(keys[code])
         if entry is None:
             label = f"{names('commune', [code], lang)[code]} ({code})"
             cells = f"<td>{html.escape(label)}</td><td>{text('index_not_built', lang)}</td>"
             rows.append(f'<tr>{cells}<td colspan="{len(KEY_FIGURES) + 1}"></td></tr>')
         else:
             rows.append(_row(code, entry, lang))
-    mine = {c: reports[f"{COMMUNES}/{c}"] for c in codes if f"{COMMUNES}/{c}" in reports}
+    mine = {c: reports[keys[c]] for c in codes if keys[c] in reports}
     province_name = names("province", [province], lang)[province]
     back = f'<a href="../index.html">{html.escape(text("index_period", lang, period=folder.name))}</a>'
     if province in reports:
@@ -154,7 +155,7 @@ def write_commune_index(folder: Path, province: str, reports: dict, lang: str) -
     body = f'<p class="p06-subtitle">{html.escape(_counts(mine, lang))} · {back}</p>'
     body += _table(_heads("index_commune", lang), rows)
     title = f"{text('index_communes_of', lang, province=province_name)} — {folder.name}"
-    storage.write_text_atomic(folder / COMMUNES / f"index-{province}.html", _page(title, body))
+    storage.write_text_atomic(folder / commune_index(province), _page(title, body))
 
 
 def write_indexes(reports_dir: Path, folder: Path, reports: dict, lang: str) -> None:

@@ -9,46 +9,51 @@ import yaml
 
 from helpers.core import reference
 from helpers.core.errors import InputError
-from helpers.core.paths import NOTEBOOK_DIR
 from helpers.core.periods import parse_period
-from helpers.core.units import check_unit_period, parse_unit, slug
-
-NATIONAL = "national"
-COMMUNES = "communes"
-"""The folder of commune reviews inside reports/<period>/."""
-COMMUNE_NOTEBOOK = "commune_review"
+from helpers.core.units import Unit, check_unit_period, parse_unit
+from helpers.report.kinds import ReportKind, kind_for, kind_named, kinds_without_unit
 
 
 @dataclass(frozen=True)
 class Job:
-    """One report: which notebook, with which parameters, written where."""
+    """One report: which kind, about which unit, with which parameters."""
 
-    notebook: str
-    name: str  # file stem in reports/<period>/[folder/]
+    kind: ReportKind
+    unit: Unit | None
     period: str
-    unit: str | None
     lang: str
     data_dir: str
-    folder: str = ""  # "" for province and national reports, "communes" for commune reviews
+
+    @property
+    def name(self) -> str:
+        """The file stem in reports/<period>/[folder/]."""
+        return self.kind.file_stem(self.unit)
+
+    @property
+    def folder(self) -> str:
+        return self.kind.folder
 
     @property
     def key(self) -> str:
         """The report's name in the build state and the index: its path below the period."""
-        return f"{self.folder}/{self.name}" if self.folder else self.name
+        return self.kind.key(self.unit)
+
+    @property
+    def selector(self) -> str | None:
+        return self.unit.selector if self.unit is not None else None
 
     @property
     def parameters(self) -> dict:
         params = {"period": self.period, "lang": self.lang, "data_dir": self.data_dir}
         if self.unit is not None:
-            params["unit"] = self.unit
+            params["unit"] = self.selector
         return params
 
 
-def notebook_path(notebook: str, folder: Path = NOTEBOOK_DIR) -> Path:
-    source = folder / f"{notebook}.ipynb"
-    if not source.exists():
-        raise InputError(f"unknown notebook {notebook!r}: no {source}")
-    return source
+def notebook_of(kind: ReportKind) -> Path:
+    if not kind.notebook.exists():
+        raise InputError(f"report kind {kind.name!r} has no notebook: no {kind.notebook}")
+    return kind.notebook
 
 
 def plan(
@@ -61,32 +66,35 @@ def plan(
     communes_of: list[str] | None = None,
     all_communes: bool = False,
 ) -> list[Job]:
-    """The reports to build: named units, or every current province and the national
-    overview; and the commune reviews of named provinces, or of every province."""
+    """The reports to build: named units, or every current province and the reports about no
+    one unit (the national overview); and the commune reviews of named provinces, or of
+    every province. `notebook` names the kind of report for the units (see
+    `helpers.report.kinds`)."""
     p = parse_period(period)
+    preferred = kind_named(notebook)
     selectors = list(units)
     if everything:
         selectors += [c for c in reference.provinces()["province_code"] if c not in selectors]
-    communes = commune_jobs(p, communes_of or [], all_communes, lang, data_dir)
+    communes = commune_jobs(p, communes_of or [], all_communes, preferred, lang, data_dir)
     if not selectors and not communes:
         raise InputError(
             "nothing to build: give --unit U (repeatable), --all, --communes-of CODE or --all-communes"
         )
-    notebook_path(notebook)
     jobs = []
     for text in dict.fromkeys(selectors):
         unit = parse_unit(text)
         check_unit_period(unit, p)
-        if unit.level == "commune":  # a commune's review, beside the others of its province
-            jobs.append(Job(COMMUNE_NOTEBOOK, unit.code, str(p), unit.code, lang, str(data_dir), COMMUNES))
-        else:
-            jobs.append(Job(notebook, slug(unit), str(p), unit.selector, lang, str(data_dir)))
+        jobs.append(Job(kind_for(unit, preferred), unit, str(p), lang, str(data_dir)))
     if everything:
-        jobs.append(Job("national_overview", NATIONAL, str(p), None, lang, str(data_dir)))
+        jobs += [Job(kind, None, str(p), lang, str(data_dir)) for kind in kinds_without_unit()]
+    for kind in dict.fromkeys(j.kind for j in jobs + communes):
+        notebook_of(kind)
     return list({j.key: j for j in jobs + communes}.values())
 
 
-def commune_jobs(period, provinces: list[str], every: bool, lang: str, data_dir: Path) -> list[Job]:
+def commune_jobs(
+    period, provinces: list[str], every: bool, preferred: ReportKind, lang: str, data_dir: Path
+) -> list[Job]:
     """One commune review per commune of the named current provinces (or of all of them)."""
     if not provinces and not every:
         return []
@@ -98,11 +106,8 @@ def commune_jobs(period, provinces: list[str], every: bool, lang: str, data_dir:
         codes.append(unit.code)
     com = reference.communes()
     chosen = com[com["province_code"].isin(dict.fromkeys(codes))]
-    notebook_path(COMMUNE_NOTEBOOK)
-    return [
-        Job(COMMUNE_NOTEBOOK, code, str(period), code, lang, str(data_dir), COMMUNES)
-        for code in chosen["commune_code"]
-    ]
+    units = [Unit("commune", code) for code in chosen["commune_code"]]
+    return [Job(kind_for(unit, preferred), unit, str(period), lang, str(data_dir)) for unit in units]
 
 
 def load_runs(path: Path) -> list[dict]:

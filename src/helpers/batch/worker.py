@@ -15,6 +15,7 @@ from pathlib import Path
 from helpers.batch.kernels import execute_warm, warm_kernel
 from helpers.batch.plan import Job
 from helpers.data import storage
+from helpers.report.kinds import ReportKind
 
 WARM_UP = """
 import pandas, pyarrow.parquet, duckdb
@@ -122,10 +123,10 @@ def run_job(
         executed = clean(execute_warm(job, Path(source), start_timeout, chart_format(formats), code))
         storage.write_text_atomic(ipynb, nbformat.writes(executed) + "\n")
         storage.write_text_atomic(page, render_html(executed, job.name))
-        made = write_documents(executed, folder / job.name, formats)
+        made = write_documents(executed, folder / job.name, job.kind, formats)
         return Result(
             job.key,
-            job.unit,
+            job.selector,
             "built",
             fingerprint,
             time.perf_counter() - started,
@@ -139,7 +140,9 @@ def run_job(
         else:
             ipynb.unlink(missing_ok=True)
         page.unlink(missing_ok=True)
-        return Result(job.key, job.unit, "failed", "", time.perf_counter() - started, error=first_lines(exc))
+        return Result(
+            job.key, job.selector, "failed", "", time.perf_counter() - started, error=first_lines(exc)
+        )
 
 
 def charts_of(notebook) -> list[tuple[str, bytes]]:
@@ -156,28 +159,20 @@ def charts_of(notebook) -> list[tuple[str, bytes]]:
     return out
 
 
-def write_documents(executed, stem: Path, formats: tuple[str, ...]) -> list[str]:
-    """The Word report and the Excel appendix, from what the notebook recorded and drew;
-    returns the formats written. A notebook that records no document data (the commune
-    review) has HTML only."""
+def write_documents(executed, stem: Path, kind: ReportKind, formats: tuple[str, ...]) -> list[str]:
+    """The documents of the formats asked that the report's kind writes (the Word report,
+    the Excel appendix), from what the notebook recorded and drew; returns the formats
+    written."""
     from helpers.report.record import read
 
-    data = read(executed, "document") if {"docx", "xlsx"} & set(formats) else None
+    asked = [f for f in FORMATS if f in formats and f in kind.writers]
+    data = read(executed, "document") if asked else None
     if data is None:
         return []
-    made = []
-    if "docx" in formats and data.get("kind") == "review":
-        from helpers.report.document import write_docx
-
-        write_docx(data, charts_of(executed), stem.with_suffix(".docx"))
-        made.append("docx")
-    if "xlsx" in formats:
-        from helpers.report.workbook import write_national_xlsx, write_xlsx
-
-        writer = write_national_xlsx if data.get("kind") == "national" else write_xlsx
-        writer(data, stem.with_suffix(".xlsx"))
-        made.append("xlsx")
-    return made
+    charts = charts_of(executed)
+    for f in asked:
+        kind.writers[f](data, charts, stem.with_suffix(f".{f}"))
+    return asked
 
 
 def first_lines(exc: Exception, n: int = 6) -> str:
