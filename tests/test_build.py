@@ -16,6 +16,7 @@ import pytest
 
 from helpers.batch.build import LOCK_FILE, build
 from helpers.batch.notebooks import NOTEBOOK_DIR
+from helpers.batch.plan import plan
 from helpers.cli import main
 from helpers.data import storage
 from helpers.report.kinds import KINDS, ReportKind
@@ -32,7 +33,7 @@ def data_dir(tmp_path_factory, small_sample):
 @pytest.fixture(scope="module")
 def first_build(data_dir, tmp_path_factory):
     reports = tmp_path_factory.mktemp("reports")
-    summary = build("2024-Q4", data_dir, reports, units=["44", "79"], jobs=2)
+    summary = build(plan("2024-Q4", data_dir, units=["44", "79"]), reports, jobs=2)
     return reports, summary
 
 
@@ -77,7 +78,7 @@ def test_second_build_does_nothing(first_build, data_dir, capsys):
 
 def test_changed_data_rebuilds_exactly_the_reports_that_read_it(first_build, data_dir):
     reports, _ = first_build
-    build("2025-Q2", data_dir, reports, units=["44"], jobs=1)
+    build(plan("2025-Q2", data_dir, units=["44"]), reports, jobs=1)
     # a dossier of March 2025 changes: the 2025-Q2 report reads it, the 2024-Q4 ones do not
     path = storage.table_dir(data_dir, "dossiers") / "sample-2025-03.parquet"
     table = pq.read_table(path)
@@ -85,8 +86,8 @@ def test_changed_data_rebuilds_exactly_the_reports_that_read_it(first_build, dat
     synced[0] = not synced[0]
     table = table.set_column(table.schema.get_field_index("synced"), "synced", pa.array(synced, pa.bool_()))
     storage.write_parquet(table, path)
-    early = build("2024-Q4", data_dir, reports, units=["44", "79"], jobs=1)
-    late = build("2025-Q2", data_dir, reports, units=["44"], jobs=1)
+    early = build(plan("2024-Q4", data_dir, units=["44", "79"]), reports, jobs=1)
+    late = build(plan("2025-Q2", data_dir, units=["44"]), reports, jobs=1)
     assert [r.status for r in early.results] == ["skipped", "skipped"]
     assert [r.status for r in late.results] == ["built"]
 
@@ -94,7 +95,7 @@ def test_changed_data_rebuilds_exactly_the_reports_that_read_it(first_build, dat
 def test_same_inputs_same_bytes(first_build, data_dir):
     reports, _ = first_build
     before = {p.name: p.read_bytes() for p in (reports / "2024-Q4").glob("*.html") if p.name != "index.html"}
-    build("2024-Q4", data_dir, reports, units=["44", "79"], jobs=2, force=True)
+    build(plan("2024-Q4", data_dir, units=["44", "79"]), reports, jobs=2, force=True)
     after = {p.name: p.read_bytes() for p in (reports / "2024-Q4").glob("*.html") if p.name != "index.html"}
     assert before == after and len(before) == 2
 
@@ -168,6 +169,7 @@ def test_bad_arguments_exit_2(data_dir, tmp_path):
     args = ["--data-dir", str(data_dir), "--reports-dir", str(tmp_path)]
     assert main(["build", "--period", "2025", "--unit", "legacy/45", *args]) == 2
     assert main(["build", "--period", "2025-13", "--all", *args]) == 2
+    assert main(["build", "--period", "2025", "--unit", "44", "--baseline", "2021-Q5", *args]) == 2
     assert main(["build", "--period", "2025", "--unit", "44", "--notebook", "nope", *args]) == 2
     assert main(["build", *args]) == 2
 
@@ -175,12 +177,12 @@ def test_bad_arguments_exit_2(data_dir, tmp_path):
 def test_a_build_leaves_the_working_directory_alone(data_dir, tmp_path):
     # the workers are threads of this process: nothing may change its directory
     before = os.getcwd()
-    build("2024-Q4", data_dir, tmp_path / "reports", units=["44", "79"], jobs=2)
+    build(plan("2024-Q4", data_dir, units=["44", "79"]), tmp_path / "reports", jobs=2)
     assert os.getcwd() == before
 
 
 def test_the_country_builds_and_indexes(data_dir, tmp_path):
-    summary = build("2024-Q4", data_dir, tmp_path / "reports", units=["VN"], jobs=1)
+    summary = build(plan("2024-Q4", data_dir, units=["VN"]), tmp_path / "reports", jobs=1)
     assert [r.status for r in summary.results] == ["built"]
     index = (tmp_path / "reports" / "2024-Q4" / "index.html").read_text()
     assert 'href="VN.html"' in index and "communes/index-VN" not in index
@@ -207,7 +209,7 @@ def test_a_new_kind_of_report_is_one_entry_in_the_registry(data_dir, tmp_path, m
     monkeypatch.setitem(KINDS, "toy_review", toy)
     reports = tmp_path / "reports"
     summary = build(
-        "2024-Q4", data_dir, reports, units=["44"], notebook="toy_review", formats=("html", "docx")
+        plan("2024-Q4", data_dir, units=["44"], notebook="toy_review"), reports, formats=("html", "docx")
     )
     assert [(r.name, r.status, r.outputs) for r in summary.results] == [
         ("toys/44", "built", ["html", "ipynb"])
@@ -217,3 +219,20 @@ def test_a_new_kind_of_report_is_one_entry_in_the_registry(data_dir, tmp_path, m
     assert not (reports / "2024-Q4" / "toys" / "44.docx").exists()  # the kind writes no document
     index = (reports / "2024-Q4" / "index.html").read_text()
     assert '<a href="toys/44.html">Quảng Trị (44)</a>' in index and '<td class="num">12,5%</td>' in index
+
+
+def test_the_baseline_is_a_build_option_passed_to_the_notebook(first_build, data_dir, tmp_path):
+    reports = tmp_path / "reports"
+    build(plan("2024-Q4", data_dir, units=["44"]), reports, jobs=1)
+    summary = build(plan("2024-Q4", data_dir, units=["44"], baseline="previous"), reports, jobs=1)
+    assert [r.status for r in summary.results] == ["built"]  # another baseline: another report
+    nb = nbformat.read(reports / "2024-Q4" / "44.ipynb", 4)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert injected.source.splitlines()[1:] == [
+        'period = "2024-Q4"',
+        'lang = "vi"',
+        f'data_dir = "{data_dir.resolve()}"',
+        'unit = "44"',
+        'baseline = "2024-Q3"',
+    ]
+    assert "Kỳ báo cáo: 2024-Q4 · Kỳ gốc so sánh: 2024-Q3" in (reports / "2024-Q4" / "44.html").read_text()

@@ -17,6 +17,7 @@ import nbformat
 import pytest
 
 from helpers.batch.build import build
+from helpers.batch.plan import plan
 from helpers.engine.indicators import review
 from helpers.report.record import read
 
@@ -34,7 +35,7 @@ def data_dir(tmp_path_factory, small_sample):
 @pytest.fixture(scope="module")
 def built(data_dir, tmp_path_factory):
     reports = tmp_path_factory.mktemp("commune-reports")
-    summary = build(ACROSS, data_dir, reports, units=["44", *QUANG_TRI[:2]], jobs=2)
+    summary = build(plan(ACROSS, data_dir, units=["44", *QUANG_TRI[:2]]), reports, jobs=2)
     return reports, summary
 
 
@@ -105,7 +106,7 @@ def test_an_interrupted_batch_stops_cleanly_and_a_second_run_goes_on(data_dir, t
     assert not [p for p in folder.rglob("*") if p.name.endswith(".tmp")]
     done = json.loads(state.read_text())["reports"]
     assert done and all(r["status"] == "built" for r in done.values())
-    again = build("2025", data_dir, reports, units=[c for c in units if c != "--unit"], jobs=2)
+    again = build(plan("2025", data_dir, units=[c for c in units if c != "--unit"]), reports, jobs=2)
     skipped = [r for r in again.results if r.status == "skipped"]
     assert len(skipped) == len(done) and len(again.built) == 6 - len(done)
 
@@ -117,7 +118,7 @@ def test_a_dask_cluster_builds_the_same_bytes(data_dir, tmp_path, built):
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
     ) as cluster:
         summary = build(
-            ACROSS, data_dir, reports, units=["44", *QUANG_TRI[:2]], scheduler=cluster.scheduler_address
+            plan(ACROSS, data_dir, units=["44", *QUANG_TRI[:2]]), reports, scheduler=cluster.scheduler_address
         )
     assert [r.status for r in summary.results] == ["built"] * 3
     local = built[0] / ACROSS

@@ -22,9 +22,10 @@ from helpers.batch.executors import make_executor
 from helpers.batch.fingerprints import fingerprint
 from helpers.batch.index import STATE_FILE, write_indexes
 from helpers.batch.kernels import strip_outputs
-from helpers.batch.plan import Job, plan
+from helpers.batch.plan import Job, Plan
 from helpers.batch.worker import FORMATS, Result
 from helpers.core.errors import InputError
+from helpers.core.periods import Period
 from helpers.data import storage
 from helpers.data.fingerprints import data_files
 from helpers.engine.indicators import share_computations
@@ -124,28 +125,22 @@ class State:
 
 
 def build(
-    period: str,
-    data_dir: Path,
+    run: Plan,
     reports_dir: Path,
-    units: list[str] | None = None,
-    everything: bool = False,
-    notebook: str = "province_review",
     jobs: int | None = None,
     force: bool = False,
-    lang: str = "vi",
     progress=None,
-    communes_of: list[str] | None = None,
-    all_communes: bool = False,
     scheduler: str | None = None,
     formats: tuple[str, ...] = ("html",),
 ) -> Summary:
-    """Build the reports of one period; returns what was built, skipped and failed."""
+    """Build the reports a run plans (`helpers.batch.plan.plan`) into reports/<period>/;
+    returns what was built, skipped and failed."""
     started = time.perf_counter()
-    data_dir, reports_dir = Path(data_dir).resolve(), Path(reports_dir).resolve()
+    data_dir, reports_dir = run.data_dir, Path(reports_dir).resolve()
     storage.require_tables(data_dir)
-    todo = plan(period, units or [], everything, notebook, lang, data_dir, communes_of, all_communes)
-    period = todo[0].period
-    folder = reports_dir / period
+    label = str(run.period)
+    folder = reports_dir / label
+    todo = run.jobs
     with locked(reports_dir), make_executor(scheduler, jobs) as executor:
         executor.check(data_dir, reports_dir)
         refresh_mart(data_dir)
@@ -168,30 +163,27 @@ def build(
             share = lambda: share_computations(data_dir, levels, periods)  # noqa: E731 - while workers start
             preload = (  # each kernel reads them once the build has computed them
                 "from helpers.engine.indicators import share_computations\n"
-                f"share_computations({str(data_dir)!r}, {levels!r}, {periods!r}, load=True)"
+                f"share_computations({str(data_dir)!r}, {levels!r}, {[str(p) for p in periods]!r}, load=True)"
             )
             for result in _run(executor, pending, reports_dir, folder, formats, share, code, preload):
                 results.append(result)
                 state.record(result)
-                state.save(period)
+                state.save(label)
                 if progress:
                     progress.update(result)
         finally:
             if progress:
                 progress.close()
-            state.save(period)
-            write_indexes(reports_dir, folder, state.reports, lang)
-    return Summary(period, sorted(results, key=lambda r: r.name), time.perf_counter() - started, folder)
+            state.save(label)
+            write_indexes(reports_dir, folder, state.reports, run.lang)
+    return Summary(label, sorted(results, key=lambda r: r.name), time.perf_counter() - started, folder)
 
 
-def _shared(todo: list[Job]) -> tuple[list[str], list[str]]:
-    """What every report of the batch reads: each level its kind reads, over the period and
-    the baseline (a worker reads it in milliseconds instead of computing it again)."""
-    from helpers.core.periods import parse_period, resolve_baseline
-
-    period = parse_period(todo[0].period)
-    levels = list(dict.fromkeys(level for j in todo for level in j.kind.mart_levels(j.unit)))
-    return levels, [str(period), str(resolve_baseline(None, period))]
+def _shared(todo: tuple[Job, ...]) -> tuple[list[str], list[Period]]:
+    """What every report of the batch reads: each level its kind reads, over its period and
+    its baseline (a worker reads it in milliseconds instead of computing it again)."""
+    levels = dict.fromkeys(level for j in todo for level in j.kind.mart_levels(j.unit))
+    return list(levels), list(dict.fromkeys(p for j in todo for p in (j.period, j.baseline)))
 
 
 def _run(

@@ -13,13 +13,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from helpers.batch.plan import Job
-from helpers.core.periods import parse_period
 from helpers.data.fingerprints import files_until
 
 
 def fingerprint(job: Job, files: list[dict], code: str, packages: str) -> str:
     """The hash of everything `job` reads."""
-    reads = files_until(files, parse_period(job.period).end_day)
+    reads = files_until(files, job.period.end_day)
     payload = json.dumps(
         {
             "notebook": notebook_digest(job.kind.notebook),

@@ -9,18 +9,21 @@ import yaml
 
 from helpers.core import reference
 from helpers.core.errors import InputError
-from helpers.core.periods import parse_period
-from helpers.core.units import Unit, check_unit_period, parse_unit
+from helpers.core.periods import Period
+from helpers.core.text import check_lang
+from helpers.core.units import Unit, parse_scope, parse_unit
 from helpers.report.kinds import ReportKind, kind_for, kind_named, kinds_without_unit
 
 
 @dataclass(frozen=True)
 class Job:
-    """One report: which kind, about which unit, with which parameters."""
+    """One report: which kind, about which unit, over which period against which baseline
+    (parsed once, here), in which language, from which data."""
 
     kind: ReportKind
     unit: Unit | None
-    period: str
+    period: Period
+    baseline: Period
     lang: str
     data_dir: str
 
@@ -43,10 +46,12 @@ class Job:
         return self.unit.selector if self.unit is not None else None
 
     @property
-    def parameters(self) -> dict:
-        params = {"period": self.period, "lang": self.lang, "data_dir": self.data_dir}
+    def parameters(self) -> dict[str, str]:
+        """What the notebook's parameters cell receives (papermill injects them as text)."""
+        params = {"period": str(self.period), "lang": self.lang, "data_dir": self.data_dir}
         if self.unit is not None:
             params["unit"] = self.selector
+        params["baseline"] = str(self.baseline)
         return params
 
 
@@ -56,46 +61,55 @@ def notebook_of(kind: ReportKind) -> Path:
     return kind.notebook
 
 
+@dataclass(frozen=True)
+class Plan:
+    """One run of `p06 build`: its period and baseline, and the reports it makes."""
+
+    period: Period
+    baseline: Period
+    data_dir: Path
+    lang: str
+    jobs: tuple[Job, ...]
+
+
 def plan(
     period: str,
-    units: list[str],
-    everything: bool,
-    notebook: str,
-    lang: str,
-    data_dir: Path,
-    communes_of: list[str] | None = None,
+    data_dir: Path | str,
+    units: list[str] = (),
+    everything: bool = False,
+    notebook: str = "province_review",
+    lang: str = "vi",
+    communes_of: list[str] = (),
     all_communes: bool = False,
-) -> list[Job]:
+    baseline: str | None = None,
+) -> Plan:
     """The reports to build: named units, or every current province and the reports about no
     one unit (the national overview); and the commune reviews of named provinces, or of
     every province. `notebook` names the kind of report for the units (see
-    `helpers.report.kinds`)."""
-    p = parse_period(period)
+    `helpers.report.kinds`). The period, baseline and units are parsed here, once."""
+    check_lang(lang)
+    folder = Path(data_dir).resolve()
     preferred = kind_named(notebook)
     selectors = list(units)
     if everything:
         selectors += [c for c in reference.provinces()["province_code"] if c not in selectors]
-    communes = commune_jobs(p, communes_of or [], all_communes, preferred, lang, data_dir)
-    if not selectors and not communes:
+    p, b, named = parse_scope(period, dict.fromkeys(selectors), baseline)
+    communes = commune_units(communes_of, all_communes)
+    if not named and not communes:
         raise InputError(
             "nothing to build: give --unit U (repeatable), --all, --communes-of CODE or --all-communes"
         )
-    jobs = []
-    for text in dict.fromkeys(selectors):
-        unit = parse_unit(text)
-        check_unit_period(unit, p)
-        jobs.append(Job(kind_for(unit, preferred), unit, str(p), lang, str(data_dir)))
-    if everything:
-        jobs += [Job(kind, None, str(p), lang, str(data_dir)) for kind in kinds_without_unit()]
-    for kind in dict.fromkeys(j.kind for j in jobs + communes):
+    kinds = [(kind_for(u, preferred), u) for u in named]
+    kinds += [(kind, None) for kind in kinds_without_unit()] if everything else []
+    kinds += [(kind_for(u, preferred), u) for u in communes]
+    jobs = [Job(kind, unit, p, b, lang, str(folder)) for kind, unit in kinds]
+    for kind in dict.fromkeys(j.kind for j in jobs):
         notebook_of(kind)
-    return list({j.key: j for j in jobs + communes}.values())
+    return Plan(p, b, folder, lang, tuple({j.key: j for j in jobs}.values()))
 
 
-def commune_jobs(
-    period, provinces: list[str], every: bool, preferred: ReportKind, lang: str, data_dir: Path
-) -> list[Job]:
-    """One commune review per commune of the named current provinces (or of all of them)."""
+def commune_units(provinces: list[str], every: bool) -> list[Unit]:
+    """Every commune of the named current provinces (or of all of them)."""
     if not provinces and not every:
         return []
     codes = reference.provinces()["province_code"].tolist() if every else []
@@ -106,8 +120,7 @@ def commune_jobs(
         codes.append(unit.code)
     com = reference.communes()
     chosen = com[com["province_code"].isin(dict.fromkeys(codes))]
-    units = [Unit("commune", code) for code in chosen["commune_code"]]
-    return [Job(kind_for(unit, preferred), unit, str(period), lang, str(data_dir)) for unit in units]
+    return [Unit("commune", code) for code in chosen["commune_code"]]
 
 
 def load_runs(path: Path) -> list[dict]:

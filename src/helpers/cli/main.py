@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from helpers.core.errors import DamagedFile, InputError
+from helpers.core.periods import DEFAULT_BASELINE
 from helpers.data.schema import TABLE_NAMES
 
 
@@ -63,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="44, quang-tri, legacy/45, legacy/quang-tri, VN (repeatable)",
     )
     ind.add_argument("--period", required=True, help="2024, 2024-Q3, 2024-07, 2022..2023, ...")
-    ind.add_argument("--baseline", default=None, help="a period or 'previous' (default 2021)")
+    ind.add_argument("--baseline", default=None, help=f"a period or 'previous' (default {DEFAULT_BASELINE})")
     ind.add_argument("--level", choices=["province", "commune"], default="province")
     ind.add_argument("--format", choices=["table", "csv", "json"], default="table")
     ind.add_argument("--lang", choices=["vi", "en"], default="vi")
@@ -73,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
         "build", parents=[common], help="execute and render the review notebooks of a period"
     )
     bld.add_argument("--period", help="the period of the reports (see p06 indicators)")
+    bld.add_argument(
+        "--baseline",
+        default=None,
+        help=f"the period compared against, or 'previous' (default {DEFAULT_BASELINE})",
+    )
     bld.add_argument("--unit", action="append", default=[], help="a unit to build (repeatable)")
     bld.add_argument("--all", action="store_true", help="every current province and the national overview")
     bld.add_argument(
@@ -92,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     bld.add_argument(
         "--notebook",
         default="province_review",
-        help="the notebook for --unit reports (default province_review)",
+        help="the kind of report for --unit reports (default province_review; see helpers.report.kinds)",
     )
     bld.add_argument(
         "--format",
@@ -236,7 +242,7 @@ class _Progress:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from helpers.batch.build import build, parse_formats
-    from helpers.batch.plan import load_runs
+    from helpers.batch.plan import load_runs, plan
 
     if args.runs is not None:
         runs = load_runs(args.runs)
@@ -247,19 +253,24 @@ def cmd_build(args: argparse.Namespace) -> int:
         raise InputError("give --period P (with --unit U, --all, --communes-of CODE), or --runs FILE")
     failed = 0
     for run in runs:
-        summary = build(
+        baseline = run.get("baseline", args.baseline)
+        planned = plan(
             str(run["period"]),
             args.data_dir,
-            args.reports_dir,
             units=run.get("units") or [],
             everything=bool(run.get("all")),
             notebook=run.get("notebook", args.notebook),
-            jobs=args.jobs,
-            force=args.force,
             lang=run.get("lang", args.lang),
-            progress=_Progress(str(run["period"])),
             communes_of=run.get("communes_of", args.communes_of),
             all_communes=bool(run.get("all_communes", args.all_communes)),
+            baseline=None if baseline is None else str(baseline),
+        )
+        summary = build(
+            planned,
+            args.reports_dir,
+            jobs=args.jobs,
+            force=args.force,
+            progress=_Progress(str(planned.period)),
             scheduler=args.scheduler,
             formats=parse_formats(str(run.get("format", args.format))),
         )

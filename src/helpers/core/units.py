@@ -6,6 +6,7 @@ before 1 July 2025), `VN` (whole country), and a 5-digit commune code.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -13,7 +14,7 @@ from typing import Literal
 
 from helpers.core import reference
 from helpers.core.errors import InputError
-from helpers.core.periods import Period
+from helpers.core.periods import Period, parse_period, resolve_baseline
 from helpers.core.text import text
 
 REORGANISATION = date(2025, 7, 1)
@@ -80,6 +81,21 @@ def check_unit_period(unit: Unit, period: Period) -> None:
             f"period {period} ends after June 2025: use the current province "
             f"{current_of(unit.code)} instead"
         )
+
+
+def parse_scope(
+    period: str | Period, units: Iterable[str | Unit] = (), baseline: str | Period | None = None
+) -> tuple[Period, Period, list[Unit]]:
+    """What a review is about, each part parsed once from its text (or taken as parsed) and
+    checked against the others: the period, the baseline (a period, `previous`, or the
+    default) and the units, each of which must exist over both."""
+    p = period if isinstance(period, Period) else parse_period(period)
+    b = baseline if isinstance(baseline, Period) else resolve_baseline(baseline, p)
+    parsed = [u if isinstance(u, Unit) else parse_unit(u) for u in units]
+    for unit in parsed:
+        check_unit_period(unit, p)
+        check_unit_period(unit, b)
+    return p, b, parsed
 
 
 def current_of(legacy_code: str) -> str:

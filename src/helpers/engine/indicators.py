@@ -18,8 +18,8 @@ import pandas as pd
 
 from helpers.core import reference
 from helpers.core.errors import InputError
-from helpers.core.periods import Period, parse_period, resolve_baseline
-from helpers.core.units import COUNTRY, Unit, check_unit_period, names, parse_unit
+from helpers.core.periods import Period, parse_period
+from helpers.core.units import COUNTRY, Unit, names, parse_scope
 from helpers.engine.compute import compute_cached, precompute
 from helpers.engine.mart import BLOCKS_BY_NAME, current_mart, read_marker
 from helpers.engine.notes import Notes
@@ -69,11 +69,7 @@ def review(
     partial, or compared per month. Reads the mart; run `p06 mart` (or `refresh_mart`)
     first.
     """
-    unit = unit if isinstance(unit, Unit) else parse_unit(unit)
-    period = period if isinstance(period, Period) else parse_period(period)
-    base = baseline if isinstance(baseline, Period) else resolve_baseline(baseline, period)
-    check_unit_period(unit, period)
-    check_unit_period(unit, base)
+    period, base, (unit,) = parse_scope(period, [unit], baseline)
     mart_level, shown, peers = peers_of(unit, level)
     return review_units(mart_level, shown, peers, period, base, data_dir, lang)
 
