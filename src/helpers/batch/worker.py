@@ -188,7 +188,7 @@ def check_storage(data_dir: str, reports_dir: str) -> str | None:
     """On a worker: None when it sees the data and can write the reports folder, else why not."""
     host = os.uname().nodename
     if not storage.available_tables(data_dir):
-        return f"worker on {host} sees no canonical tables in {Path(data_dir) / 'processed'}"
+        return f"worker on {host} sees no canonical tables in {storage.processed_dir(data_dir)}"
     probe = Path(reports_dir) / f".p06-probe-{host}-{os.getpid()}"
     try:
         probe.parent.mkdir(parents=True, exist_ok=True)

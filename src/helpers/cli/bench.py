@@ -85,7 +85,9 @@ def pandas_baseline(data_dir: str) -> None:
     """Monthly dossier counts per province, the way a notebook would compute them."""
     import pandas as pd
 
-    df = pd.read_parquet(Path(data_dir) / "processed" / "dossiers")
+    from helpers.data.storage import table_dir
+
+    df = pd.read_parquet(table_dir(data_dir, "dossiers"))
     df["month"] = df["received_on"].astype("datetime64[ns]").dt.to_period("M")
     df["is_online"] = df["channel"] == "online"
     df["paid"] = df["fee_required"] & df["paid_online"]
@@ -138,7 +140,10 @@ def bench_scale(scale: float) -> dict:
         s_time, s_mem, _ = run_group(_p06("sample", "--scale", f"{scale:g}", "--data-dir", str(work)))
         import duckdb
 
-        n = duckdb.sql(f"select count(*) from '{work}/processed/dossiers/*.parquet'").fetchall()[0][0]
+        from helpers.data.storage import table_dir
+
+        dossiers = table_dir(work, "dossiers") / "*.parquet"
+        n = duckdb.sql(f"select count(*) from '{dossiers}'").fetchall()[0][0]
         m_time, m_mem, _ = run_group(_p06("mart", "--force", "--data-dir", str(work)))
         p_time, p_mem, _ = run_group([sys.executable, "-m", "helpers.cli.bench", "pandas", str(work)])
         _, _, latency = run_group([sys.executable, "-m", "helpers.cli.bench", "review", str(work)])

@@ -145,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
+    from helpers.data import storage
     from helpers.data.sample import DEFAULT_SEED, write_sample
 
     started = time.perf_counter()
@@ -158,7 +159,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
     counts = write_sample(args.data_dir, scale=args.scale, seed=seed, progress=progress)
     if interactive:
         print("\r" + " " * 40 + "\r", end="", file=sys.stderr)
-    where = args.data_dir / "processed"
+    where = storage.processed_dir(args.data_dir)
     print(
         f"Synthetic sample (seed {seed}, scale {args.scale:g}) written to {where}/ "
         f"in {time.perf_counter() - started:.1f} s:"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from helpers.core.errors import InputError
 from helpers.data import storage
-from helpers.data.fingerprints import data_files
+from helpers.data.fingerprints import data_files, file_stat
 from helpers.data.schema import TABLES
 from helpers.engine.windows import done_on_time_sql, overdue_sql
 
@@ -40,9 +40,13 @@ class Block:
     source: str
     sql: str  # selects month, province_code, legacy_province_code[, commune_code], counts...
     measures: tuple[str, ...]
-    has_commune: bool
     known: dict[str, str]
     listing: bool = False  # a list as known at a date (tasks): every month up to its last is covered
+
+    @property
+    def has_commune(self) -> bool:
+        """Counts per commune, where its canonical table has communes."""
+        return TABLES[self.source].has_communes
 
 
 def _carried(column: str) -> bool:
@@ -117,10 +121,10 @@ _PROCEDURE_STOCKS = f"""
 """
 
 
-def _sums_sql(columns: tuple[str, ...], commune: bool) -> str:
+def _sums_sql(columns: tuple[str, ...], table: str) -> str:
     """Monthly sums of a table that already reports counts, and how many rows report each."""
     sums = ", ".join(f"sum({c}) AS {c}" for c in columns)
-    place = "province_code, legacy_province_code" + (", commune_code" if commune else "")
+    place = "province_code, legacy_province_code" + (", commune_code" if TABLES[table].has_communes else "")
     return f"SELECT month, {place}, count(*) AS rows, {sums}, {_known(columns)} FROM src GROUP BY ALL"
 
 
@@ -177,7 +181,6 @@ BLOCKS = (
             *_known_names(_RECEIVED_KNOWN),
             *_known_names(_FINISHED_KNOWN),
         ),
-        True,
         {**{c: "received" for c in _RECEIVED_KNOWN}, **{c: "finished" for c in _FINISHED_KNOWN}},
     ),
     Block(
@@ -194,23 +197,20 @@ BLOCKS = (
             "essential_online",
             *_known_names(_PROCEDURE_KNOWN),
         ),
-        False,
         {c: "procedures" for c in _PROCEDURE_KNOWN},
     ),
     Block(
         "identification",
         "identification",
-        _sums_sql(_IDENTIFICATION_COUNTS, commune=True),
+        _sums_sql(_IDENTIFICATION_COUNTS, "identification"),
         ("rows", *_IDENTIFICATION_COUNTS, *_known_names(_IDENTIFICATION_COUNTS)),
-        True,
         {c: "rows" for c in _IDENTIFICATION_COUNTS},
     ),
     Block(
         "services",
         "services",
-        _sums_sql(_SERVICE_COUNTS, commune=False),
+        _sums_sql(_SERVICE_COUNTS, "services"),
         ("rows", *_SERVICE_COUNTS, *_known_names(_SERVICE_COUNTS)),
-        False,
         {c: "rows" for c in _SERVICE_COUNTS},
     ),
     Block(
@@ -218,7 +218,6 @@ BLOCKS = (
         "tasks",
         _TASKS,
         ("rows", "tasks_due", "tasks_due_on_time", "tasks_overdue", "known_completed_on"),
-        False,
         {"completed_on": "tasks_due"},
         listing=True,
     ),
@@ -282,11 +281,7 @@ def _source_sql(data_dir: Path | str, table: str) -> str:
 
 def file_stats(data_dir: Path | str) -> dict[str, list[int]]:
     """Size and modification time of every canonical file: a cheap staleness check."""
-    return {
-        f"{t}/{p.name}": [p.stat().st_size, p.stat().st_mtime_ns]
-        for t in storage.TABLES
-        for p in storage.table_files(data_dir, t)
-    }
+    return {f"{t}/{p.name}": file_stat(p) for t in storage.TABLES for p in storage.table_files(data_dir, t)}
 
 
 def read_marker(data_dir: Path | str) -> dict | None:

@@ -8,6 +8,7 @@ import pandas as pd
 
 from helpers.core.formatting import format_number
 from helpers.core.text import text
+from helpers.engine.compute import has_data
 from helpers.engine.mart import BLOCKS_BY_NAME
 from helpers.engine.score import unmeasured_parts
 
@@ -56,7 +57,7 @@ class Notes:
             return [self.t("note_no_commune")]
         if row.absent:
             return [self.t("note_not_measured", column=row.absent)]
-        if s.window == "period" and row.months_covered == 0 or s.window != "period" and pd.isna(row.as_of):
+        if not has_data(s.window, row.months_covered, row.as_of):
             span = self.covers.get(s.block) or ["–", "–"]
             return [self.t("note_no_data", table=s.block, first=span[0], last=span[1])]
         out = [self.t("note_zero_denominator")] if pd.isna(row.value) else []

@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
-from helpers.core.units import REORGANISATION
+from helpers.core.units import REORGANISATION, Unit, slug
 from helpers.data import schema, storage
 
 FILE_PREFIX = "ingest-"
@@ -38,7 +38,7 @@ def partition_keys(frame: pd.DataFrame, table: str) -> tuple[np.ndarray, list[st
     legacy, legacies = pd.factorize(frame["legacy_province_code"])
     before = (when < _CUTOFF) & (legacy >= 0)
     unit = np.where(before, legacy + len(provinces), province)
-    units = [*provinces, *(f"legacy-{code}" for code in legacies)]
+    units = [*provinces, *(slug(Unit("legacy_province", code)) for code in legacies)]
     shifted = month.astype(np.int64) + _MONTHS  # months since 1970, made positive
     codes, keys = pd.factorize(unit.astype(np.int64) * 2 * _MONTHS + shifted)
     names = [
