@@ -53,9 +53,6 @@ class Period:
         nxt = month_from_index(month_index(self.end) + 1)
         return date.fromordinal(nxt.toordinal() - 1)
 
-    def contains(self, day: date) -> bool:
-        return self.start <= day <= self.end_day
-
     def previous(self) -> Period:
         """The period of equal length just before this one."""
         n = self.n_months
@@ -72,7 +69,7 @@ class Period:
         return self.label
 
 
-def _parse_single(text: str, *, at_end: bool) -> tuple[date, date]:
+def _parse_single(text: str) -> tuple[date, date]:
     if m := _YEAR.match(text):
         y = int(m.group(1))
         return date(y, 1, 1), date(y, 12, 1)
@@ -93,10 +90,10 @@ def parse_period(text: str) -> Period:
     parts = raw.split("..")
     try:
         if len(parts) == 1:
-            start, end = _parse_single(parts[0], at_end=False)
+            start, end = _parse_single(parts[0])
         elif len(parts) == 2:
-            start, _ = _parse_single(parts[0], at_end=False)
-            _, end = _parse_single(parts[1], at_end=True)
+            start, _ = _parse_single(parts[0])
+            _, end = _parse_single(parts[1])
         else:
             raise ValueError("at most one '..'")
     except ValueError as exc:

@@ -33,10 +33,6 @@ class Unit:
         """The canonical selector, also the report's file name."""
         return {"country": "VN", "legacy_province": f"legacy/{self.code}"}.get(self.level, self.code)
 
-    @property
-    def boundaries(self) -> Literal["current", "legacy"]:
-        return "legacy" if self.level == "legacy_province" else "current"
-
     def __str__(self) -> str:
         return self.selector
 

@@ -157,13 +157,6 @@ def absent_columns(data_dir: Path | str, path: Path) -> frozenset[str]:
     return frozenset(c for c in meta.get(ABSENT_KEY, b"").decode().split(",") if c)
 
 
-def write_frame(df, data_dir: Path | str, table: str, name: str) -> Path:
-    """Write a validated pandas frame as one file of a canonical table, atomically."""
-    target = table_dir(data_dir, table) / f"{name}.parquet"
-    write_parquet(to_canonical(table, frame_to_arrow(df)), target)
-    return target
-
-
 def sample_info(data_dir: Path | str) -> dict | None:
     """The sample marker of a data folder, or None when its data is not the synthetic sample."""
     path = processed_dir(data_dir) / SAMPLE_MARKER
