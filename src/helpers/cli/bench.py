@@ -18,67 +18,16 @@ from __future__ import annotations
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
+
+from helpers.cli.measure import run_group
 
 BUILD_UNITS = ["01", "08", "22", "38", "44", "48", "79", "92"]
 COMMUNE_PROVINCE = "44"  # Quảng Trị: 78 communes and wards
 COMMUNES_IN_COUNTRY = 3321
-
-
-def run_measured(argv: list[str]) -> tuple[float, float, str]:
-    """Run a command; return wall seconds, its peak memory in MiB (with every process it
-    starts), and what it printed."""
-    return run_group(argv)
-
-
-def run_group(argv: list[str]) -> tuple[float, float, str]:
-    """Run a command; return wall seconds, the peak of the summed RSS of it and every
-    process it starts (MiB), and what it printed."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    peak = [0.0]
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.is_set():
-            peak[0] = max(peak[0], _group_rss(proc.pid))
-            done.wait(0.5)  # often enough for runs of seconds, seldom enough to cost nothing
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    out, err = proc.communicate()
-    done.set()
-    sampler.join()
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(argv)} failed: {err.decode()[-800:]}")
-    return time.perf_counter() - started, peak[0] / 1024, out.decode()
-
-
-def _group_rss(root: int) -> float:
-    """KiB of resident memory of a process and every process it started (kernels included,
-    which start sessions of their own)."""
-    parents, rss = {}, {}
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open(f"/proc/{pid}/stat") as fh:
-                parents[int(pid)] = int(fh.read().rsplit(")", 1)[1].split()[1])
-            with open(f"/proc/{pid}/status") as fh:
-                rss[int(pid)] = next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:"))
-        except (FileNotFoundError, ProcessLookupError, StopIteration, PermissionError, IndexError):
-            continue
-    family, grown = {root}, True
-    while grown:
-        more = {pid for pid, parent in parents.items() if parent in family} - family
-        family |= more
-        grown = bool(more)
-    return float(sum(rss.get(pid, 0) for pid in family))
 
 
 def pandas_baseline(data_dir: str) -> None:
