@@ -236,3 +236,23 @@ def test_the_baseline_is_a_build_option_passed_to_the_notebook(first_build, data
         'baseline = "2024-Q3"',
     ]
     assert "Kỳ báo cáo: 2024-Q4 · Kỳ gốc so sánh: 2024-Q3" in (reports / "2024-Q4" / "44.html").read_text()
+
+
+def test_index_pages_escape_what_reports_recorded(tmp_path):
+    from helpers.batch.index import write_indexes
+
+    folder = tmp_path / "2025"
+    folder.mkdir()
+    payload = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    reports = {
+        "44": {"unit": "44", "status": "failed", "error": payload, "outputs": None, "values": None},
+        "communes/19333": {"unit": "19333", "status": "built", "outputs": ["html", "ipynb"], "values": {}},
+    }
+    write_indexes(tmp_path, folder, reports, "en")
+    for page in (folder / "index.html", folder / "communes" / "index-44.html", tmp_path / "index.html"):
+        assert "<script" not in page.read_text() and "<img" not in page.read_text(), page
+    index = (folder / "index.html").read_text()
+    assert (
+        "<pre>&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=&#34;alert(2)&#34;&gt;</pre>"
+        in index
+    )

@@ -58,6 +58,7 @@ class ReportKind:
     writers: Mapping[str, Writer] = field(default_factory=dict)  # documents beside the page
     index: str = PERIOD_INDEX
     stem: str = ""  # the file name of a report about no one unit
+    label: str = ""  # its name on an index page (a key of report_text.yml), for one about no one unit
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -107,6 +108,7 @@ NATIONAL_OVERVIEW = ReportKind(
     reads={"": ("province",)},
     writers={"xlsx": write_overview_xlsx},
     stem="national",
+    label="index_national",
 )
 
 KINDS: dict[str, ReportKind] = {k.name: k for k in (PROVINCE_REVIEW, COMMUNE_REVIEW, NATIONAL_OVERVIEW)}
@@ -136,6 +138,11 @@ def kind_for(unit: Unit, preferred: ReportKind) -> ReportKind:
         if kind.levels and kind.accepts(unit):
             return kind
     raise InputError(f"no kind of report reviews unit {unit}")
+
+
+def kind_without_unit(key: str) -> ReportKind | None:
+    """The kind of a report about no one unit, from its key."""
+    return next((k for k in kinds_without_unit() if k.key(None) == key), None)
 
 
 def kinds_without_unit() -> list[ReportKind]:
