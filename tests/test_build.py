@@ -159,9 +159,11 @@ def test_a_second_build_into_the_same_folder_is_refused(data_dir, tmp_path, caps
                 str(reports),
             ]
         )
-    assert code == 1
-    err = capsys.readouterr().err
-    assert err.startswith("p06 build: failed:") and "another p06 build is writing" in err
+    assert code == 2  # refused, in one line
+    assert capsys.readouterr().err == (
+        f"p06 build: another p06 build is writing to {reports}: wait for it to finish, "
+        "or build into another folder with --reports-dir\n"
+    )
     assert not (reports / "2024-Q4").exists()
 
 

@@ -40,13 +40,15 @@ SOURCES = ".p06-notebooks"
 @contextmanager
 def locked(reports_dir: Path) -> Iterator[None]:
     """Hold the reports folder for this build; a second build is refused with a message."""
+    if reports_dir.exists() and not reports_dir.is_dir():
+        raise InputError(f"--reports-dir {reports_dir} is a file: give a folder")
     reports_dir.mkdir(parents=True, exist_ok=True)
     handle = open(reports_dir / LOCK_FILE, "a+")  # noqa: SIM115 - held for the whole build
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         handle.close()
-        raise RuntimeError(
+        raise InputError(
             f"another p06 build is writing to {reports_dir}: wait for it to "
             "finish, or build into another folder with --reports-dir"
         ) from None

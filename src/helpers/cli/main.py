@@ -7,6 +7,7 @@ input data (every problem listed).
 from __future__ import annotations
 
 import argparse
+import errno
 import signal
 import sys
 import time
@@ -15,6 +16,10 @@ from pathlib import Path
 from helpers.core.errors import DamagedFile, InputError
 from helpers.core.periods import DEFAULT_BASELINE
 from helpers.data.schema import TABLE_NAMES
+
+UNUSABLE_PATH = {errno.EACCES, errno.EPERM, errno.EROFS, errno.EISDIR, errno.ENOTDIR, errno.EEXIST}
+"""Errors of a path the user named or must fix (exit 2): not writable, read-only, a file
+where a folder belongs or the other way round."""
 
 
 def _positive_float(text: str) -> float:
@@ -315,6 +320,8 @@ def cmd_template(args: argparse.Namespace) -> int:
     from helpers.data.ingest import write_template
 
     target = args.output or Path(f"template-{args.table}-{args.lang}.xlsx")
+    if target.is_dir():
+        raise InputError(f"--output {target} is a folder: give a file name (template.xlsx)")
     write_template(args.table, target, args.lang)
     print(f"Template for table {args.table} ({args.lang}) written to {target}")
     return 0
@@ -332,17 +339,27 @@ def main(argv: list[str] | None = None) -> int:
     except DamagedFile as exc:
         print(f"p06 {args.command}: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        if exc.errno not in UNUSABLE_PATH:
+            return _failed(args.command, exc)
+        # a folder it cannot write to, a file where a folder belongs: the user's to fix
+        print(f"p06 {args.command}: {exc.strerror}: {exc.filename}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(
             f"p06 {args.command}: interrupted; what was done is kept (run it again to go on)", file=sys.stderr
         )
         return 130
     except Exception as exc:  # noqa: BLE001 - one-line reason, then the details
-        print(f"p06 {args.command}: failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        import traceback
+        return _failed(args.command, exc)
 
-        traceback.print_exc(file=sys.stderr)
-        return 1
+
+def _failed(command: str, exc: Exception) -> int:
+    print(f"p06 {command}: failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+    import traceback
+
+    traceback.print_exc(file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

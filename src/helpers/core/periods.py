@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -85,8 +86,10 @@ def _parse_single(text: str) -> tuple[date, date]:
 
 
 def parse_period(text: str) -> Period:
-    """Parse a period; a malformed one raises InputError naming what was expected."""
-    raw = str(text).strip()
+    """Parse a period; a malformed one raises InputError naming what was expected. Full-width
+    digits and letters (`２０２５`) are read as the ordinary ones (NFKC), so the period has
+    one label, and one folder of reports, however it was typed."""
+    raw = unicodedata.normalize("NFKC", str(text)).strip()
     parts = raw.split("..")
     try:
         if len(parts) == 1:

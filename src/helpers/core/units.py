@@ -6,6 +6,7 @@ before 1 July 2025), `VN` (whole country), and a 5-digit commune code.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -47,8 +48,9 @@ def _lookup(frame, code_col: str, text: str) -> str | None:
 
 
 def parse_unit(text: str) -> Unit:
-    """Parse a unit selector; an unknown one raises InputError listing what is accepted."""
-    raw = str(text).strip()
+    """Parse a unit selector; an unknown one raises InputError listing what is accepted.
+    Full-width digits and letters (`４４`) are read as the ordinary ones (NFKC)."""
+    raw = unicodedata.normalize("NFKC", str(text)).strip()
     low = raw.lower()
     if low in ("vn", "vietnam", "viet-nam"):
         return COUNTRY
