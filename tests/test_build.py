@@ -101,7 +101,7 @@ def test_same_inputs_same_bytes(first_build, data_dir):
 
 
 def test_a_failing_report_leaves_the_others_built(data_dir, tmp_path, monkeypatch, capsys):
-    # a notebook whose kernel dies for unit 79: the same worker then builds 44 in a new kernel
+    # a notebook that ends its process for unit 79: the same thread then builds 44 in a new one
     nb = nbformat.read(NOTEBOOK_DIR / "province_review.ipynb", 4)
     crash = nbformat.v4.new_code_cell('if unit == "79":\n    import os\n    os._exit(1)')
     crash["id"] = "crash"
@@ -134,7 +134,7 @@ def test_a_failing_report_leaves_the_others_built(data_dir, tmp_path, monkeypatc
     assert "built 1" in out and "failed 1" in out and "failed 79" in out
     folder = reports / "2024-Q4"
     assert (folder / "44.html").exists() and not (folder / "79.html").exists()
-    assert (folder / "79.ipynb").exists()  # the executed notebook, for the reader of the error
+    assert (folder / "79.ipynb").exists()  # the notebook with its parameters, for the reader of the error
     state = json.loads((folder / "build.json").read_text())
     assert state["reports"]["79"]["status"] == "failed" and state["reports"]["79"]["error"]
     index = (folder / "index.html").read_text()

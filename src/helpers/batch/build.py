@@ -1,15 +1,16 @@
 """`p06 build`: every report of a period, in parallel, incremental and reproducible.
 
-Each report is a notebook executed by papermill in a warm kernel (`worker`), driven by a
-worker thread on this machine or by a Dask cluster's workers (`executors`), and rendered to
-HTML by the same worker. A report is rebuilt only when its fingerprint changes (`fingerprints`).
-The build state is saved after every report, so an interrupted batch picks up where it
-stopped; every file is written to a temporary name and renamed; a lock keeps two builds out
-of the same reports folder.
+Each report is a notebook executed by papermill in a warm worker process of its own
+(`worker`, `inprocess`): worker processes of this machine or a Dask cluster's workers
+(`executors`), which render it to HTML too. A report is rebuilt only when its fingerprint
+changes (`fingerprints`). Every result is added to the build's journal as it comes, so an
+interrupted batch picks up where it stopped; every file is written to a temporary name and
+renamed; a lock keeps two builds out of the same reports folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import time
@@ -21,11 +22,10 @@ from pathlib import Path
 from helpers.batch.executors import make_executor
 from helpers.batch.fingerprints import fingerprint
 from helpers.batch.index import STATE_FILE, write_indexes
-from helpers.batch.kernels import strip_outputs
+from helpers.batch.notebooks import strip_outputs
 from helpers.batch.plan import Job, Plan
-from helpers.batch.worker import FORMATS, Result
+from helpers.batch.worker import FORMATS, Result, Shared
 from helpers.core.errors import InputError
-from helpers.core.periods import Period
 from helpers.data import storage
 from helpers.data.fingerprints import data_files
 from helpers.engine.indicators import share_computations
@@ -33,6 +33,8 @@ from helpers.engine.mart import refresh_mart
 from helpers.report.provenance import code_version, package_versions
 
 LOCK_FILE = ".build.lock"
+JOURNAL = ".build-journal.jsonl"
+"""Inside reports/<period>/: the results of a build that runs (or was killed), one a line."""
 SOURCES = ".p06-notebooks"
 """Inside the reports folder: the notebooks as workers run them (storage every worker sees)."""
 
@@ -93,7 +95,11 @@ def parse_formats(text: str) -> tuple[str, ...]:
 class State:
     """reports/<period>/build.json: every report's status, fingerprint and key figures, and
     the content hashes of the data files (reused while a file's size and time are the same).
-    Saved after every report."""
+
+    While a build runs, each result is appended to a journal beside it (one JSON line, a few
+    hundred bytes, however many reports the folder holds); build.json is written whole at
+    the end, and the journal removed. A build that was stopped without saving (killed) left
+    its journal: the next one reads it on top of build.json."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -101,6 +107,11 @@ class State:
         saved = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
         self.files: dict = saved.get("files", {})
         self.reports: dict = saved.get("reports", {})
+        self.journal = folder / JOURNAL
+        for line in self.journal.read_text(encoding="utf-8").splitlines() if self.journal.exists() else []:
+            with contextlib.suppress(ValueError):  # a line cut short when the build was killed
+                entry = json.loads(line)
+                self.reports[entry.pop("name")] = entry
 
     def up_to_date(self, job: Job, fp: str, formats: tuple[str, ...]) -> bool:
         """Built from the same inputs, with a file for every format asked."""
@@ -114,16 +125,22 @@ class State:
         )
 
     def record(self, result: Result) -> None:
+        """Remember a result, and append it to the journal (a skipped report keeps its entry)."""
+        if result.status == "skipped":
+            return
         entry = asdict(result)
         entry.pop("seconds")
-        if result.status == "skipped":
-            entry = {**self.reports[result.name]}
         self.reports[result.name] = entry
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.journal, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
 
     def save(self, period: str) -> None:
+        """build.json written whole (atomically), then the journal it now holds removed."""
         payload = {"period": period, "files": self.files, "reports": self.reports}
         text = json.dumps(payload, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
         storage.write_text_atomic(self.folder / STATE_FILE, text)
+        self.journal.unlink(missing_ok=True)
 
 
 def build(
@@ -161,16 +178,11 @@ def build(
         if progress:
             progress.start(len(pending), executor.size(len(pending)) if pending else 0)
         try:
-            levels, periods = _shared(todo)
-            share = lambda: share_computations(data_dir, levels, periods)  # noqa: E731 - while workers start
-            preload = (  # each kernel reads them once the build has computed them
-                "from helpers.engine.indicators import share_computations\n"
-                f"share_computations({str(data_dir)!r}, {levels!r}, {[str(p) for p in periods]!r}, load=True)"
-            )
-            for result in _run(executor, pending, reports_dir, folder, formats, share, code, preload):
+            shared = _shared(todo, data_dir)
+            share = lambda: share_computations(data_dir, list(shared.levels), list(shared.periods))  # noqa: E731
+            for result in _run(executor, pending, reports_dir, folder, formats, share, code, shared):
                 results.append(result)
                 state.record(result)
-                state.save(label)
                 if progress:
                     progress.update(result)
         finally:
@@ -181,11 +193,12 @@ def build(
     return Summary(label, sorted(results, key=lambda r: r.name), time.perf_counter() - started, folder)
 
 
-def _shared(todo: tuple[Job, ...]) -> tuple[list[str], list[Period]]:
+def _shared(todo: tuple[Job, ...], data_dir: Path) -> Shared:
     """What every report of the batch reads: each level its kind reads, over its period and
     its baseline (a worker reads it in milliseconds instead of computing it again)."""
     levels = dict.fromkeys(level for j in todo for level in j.kind.mart_levels(j.unit))
-    return list(levels), list(dict.fromkeys(p for j in todo for p in (j.period, j.baseline)))
+    periods = dict.fromkeys(p for j in todo for p in (j.period, j.baseline))
+    return Shared(str(data_dir), tuple(levels), tuple(periods))
 
 
 def _run(
@@ -196,7 +209,7 @@ def _run(
     formats: tuple[str, ...],
     prepare: Callable[[], None],
     code: str,
-    preload: str,
+    shared: Shared,
 ) -> Iterator[Result]:
     """Run the pending jobs, each notebook copied without its stored outputs into the reports
     folder (where every worker, local or on a cluster, can read it)."""
@@ -206,4 +219,4 @@ def _run(
     scratch.mkdir(parents=True, exist_ok=True)
     kinds = dict.fromkeys(j.kind for j, _ in pending)
     sources = {k.name: str(strip_outputs(k.notebook, scratch)) for k in kinds}
-    yield from executor.run(pending, folder, sources, formats, prepare, code, preload)
+    yield from executor.run(pending, folder, sources, formats, prepare, code, shared)

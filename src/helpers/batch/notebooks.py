@@ -38,6 +38,23 @@ def clean(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return notebook
 
 
+def strip_outputs(notebook: Path, folder: Path) -> Path:
+    """A copy of a notebook without its stored outputs, so that a worker reads and copies a
+    few kilobytes per report instead of the stored charts (plain JSON: nbformat takes a
+    second to import)."""
+    import json
+
+    from helpers.data.storage import write_text_atomic
+
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    target = folder / notebook.name
+    write_text_atomic(target, json.dumps(nb, ensure_ascii=False))
+    return target
+
+
 def execute(
     source: Path,
     target: Path,
