@@ -73,17 +73,23 @@ def _row(name: str, entry: dict | None, label: str, lang: str, communes: dict | 
             "error": entry.get("error") or "",
         }
         return {**row, "name": name, "label": label}
-    cat = reference.indicators()
+    units = _units()
     values = entry.get("values") or {}
     return {
         "status": "built",
         "name": name,
         "label": label,
         "status_text": text("index_built", lang),
-        "figures": [format_value(values.get(k), cat.at[k, "unit"], lang) for k in KEY_FIGURES],
+        "figures": [format_value(values.get(k), units[k], lang) for k in KEY_FIGURES],
         "files": [f for f in entry.get("outputs") or ["html"] if f != "ipynb"],
         "communes": communes,
     }
+
+
+@cache
+def _units() -> dict[str, str]:
+    """The unit of each key figure (pct, count, score), from the catalog."""
+    return reference.indicators()["unit"].loc[KEY_FIGURES].to_dict()
 
 
 def _heads(first: str, lang: str) -> list[str]:

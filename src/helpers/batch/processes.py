@@ -38,8 +38,11 @@ def serve(conn, shared: Shared | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build decides when its workers stop
     os.chdir(NOTEBOOK_DIR)  # where a kernel of the notebooks runs
     from helpers.batch.worker import preload, run_job, warm_up
+    from helpers.data import storage
 
     warm_up()  # done already where forked from the warm server
+    # one of as many workers as cores: a query takes one thread (DuckDB takes one per core)
+    storage.shared_connection().execute("SET threads = 1")
     preload(shared)
     conn.send("ready")
     while True:

@@ -110,9 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="html",
         help="a comma list of html, docx, xlsx: the page, the Word report, the Excel appendix (default html)",
     )
-    bld.add_argument(
-        "--jobs", type=int, default=None, help="workers, each with a kernel of its own (default: cores)"
-    )
+    bld.add_argument("--jobs", type=int, default=None, help="worker processes (default: cores)")
     bld.add_argument("--force", action="store_true", help="rebuild even what is up to date")
     bld.add_argument("--lang", choices=["vi", "en"], default="vi")
     bld.add_argument("--reports-dir", type=Path, default=Path("reports"))

@@ -33,8 +33,8 @@ def run_group(argv: list[str]) -> tuple[float, float, str]:
 
 
 def _group_rss(root: int) -> float:
-    """KiB of resident memory of a process and every process it started (kernels included,
-    which start sessions of their own)."""
+    """KiB of resident memory of a process and every process it started, directly or not
+    (a build's fork server and worker processes)."""
     parents, rss = {}, {}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():

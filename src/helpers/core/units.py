@@ -41,10 +41,27 @@ class Unit:
 COUNTRY = Unit("country", "VN")
 
 
-def _lookup(frame, code_col: str, text: str) -> str | None:
+@lru_cache(maxsize=4)
+def _selectors(level: Level) -> tuple[dict[str, str], dict[str, str]]:
+    """Codes and slugs of a level's units, each to its code (read once: a batch parses
+    thousands of selectors)."""
+    frame, col = {
+        "province": (reference.provinces(), "province_code"),
+        "legacy_province": (reference.legacy_provinces(), "legacy_province_code"),
+        "commune": (reference.communes(), "commune_code"),
+    }[level]
+    codes = frame[col].tolist()
+    slugs: dict[str, str] = {}
+    for slug_, code in zip(frame["slug"], codes, strict=True):
+        slugs.setdefault(slug_, code)  # the first unit of a slug, as the reference lists them
+    return dict(zip(codes, codes, strict=True)), slugs
+
+
+def _lookup(level: Level, text: str) -> str | None:
+    """The code of a unit named by its code (zero-padded to two digits) or its slug."""
     key = text.strip().lower()
-    hit = frame.loc[(frame[code_col] == key.zfill(2)) | (frame["slug"] == key), code_col]
-    return hit.iloc[0] if len(hit) else None
+    codes, slugs = _selectors(level)
+    return codes.get(key.zfill(2)) or slugs.get(key)
 
 
 def parse_unit(text: str) -> Unit:
@@ -55,14 +72,14 @@ def parse_unit(text: str) -> Unit:
     if low in ("vn", "vietnam", "viet-nam"):
         return COUNTRY
     if low.startswith("legacy/"):
-        code = _lookup(reference.legacy_provinces(), "legacy_province_code", low[7:])
+        code = _lookup("legacy_province", low[7:])
         if code:
             return Unit("legacy_province", code)
     elif low.isdigit() and len(low) == 5:
-        if low in set(reference.communes()["commune_code"]):
+        if low in _selectors("commune")[0]:
             return Unit("commune", low)
     else:
-        code = _lookup(reference.provinces(), "province_code", low)
+        code = _lookup("province", low)
         if code:
             return Unit("province", code)
     raise InputError(
