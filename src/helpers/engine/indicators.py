@@ -18,7 +18,7 @@ import pandas as pd
 
 from helpers.core import reference
 from helpers.core.errors import InputError
-from helpers.core.periods import Period, parse_period
+from helpers.core.periods import Period
 from helpers.core.units import COUNTRY, Unit, names, parse_scope
 from helpers.engine.compute import compute_cached, precompute
 from helpers.engine.mart import BLOCKS_BY_NAME, current_mart, read_marker
@@ -96,15 +96,14 @@ def computation_key(marker: dict, mart_level: str) -> tuple[tuple[str, ...], str
 
 
 def share_computations(
-    data_dir: Path | str, levels: list[str], periods: list[Period | str], load: bool = False
+    data_dir: Path | str, levels: list[str], periods: list[Period], load: bool = False
 ) -> None:
     """Compute each level over each period once, for every report of a batch to read; with
-    `load`, also read them into this process (a kernel about to run the batch's reports)."""
+    `load`, also read them into this process (a worker about to run the batch's reports)."""
     marker = current_mart(data_dir)
     for level in levels:
         blocks, token = computation_key(marker, level)
         for period in dict.fromkeys(periods):
-            period = period if isinstance(period, Period) else parse_period(period)
             precompute(data_dir, level, period, blocks, token)
             if load:
                 compute_cached(str(data_dir), level, period, blocks, token)
