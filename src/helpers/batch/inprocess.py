@@ -88,12 +88,18 @@ class _DisplayHook(DisplayHook):
 class _Stream:
     """stdout or stderr while a cell runs: consecutive text of one stream is one output."""
 
+    encoding = "utf-8"
+
     def __init__(self, shell: Shell, name: str):
         self.shell, self.name = shell, name
 
     def write(self, text: str) -> int:
         self.shell.add_text(self.name, text)
         return len(text)
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
 
     def flush(self) -> None:
         pass
