@@ -5,6 +5,7 @@ a batch goes on."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -148,7 +149,7 @@ def run_job(
             "built",
             fingerprint,
             time.perf_counter() - started,
-            values=read(executed, "key_figures"),
+            values=_plain(read(executed, "key_figures")),
             outputs=["html", *made, "ipynb"],
         )
     except Exception as exc:  # noqa: BLE001 - a failed report must not stop the others
@@ -160,6 +161,12 @@ def run_job(
         page.unlink(missing_ok=True)
         seconds = time.perf_counter() - started
         return Result(job.key, job.selector, "failed", "", seconds, error=first_lines(exc))
+
+
+def _plain(data):
+    """Recorded figures as plain JSON values (a notebook's own dict type would make whoever
+    unpickles a result import nbformat, a second and more in a build's main process)."""
+    return None if data is None else json.loads(json.dumps(data))
 
 
 def charts_of(notebook) -> list[tuple[str, bytes]]:
