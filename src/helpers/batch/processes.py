@@ -16,20 +16,36 @@ import multiprocessing
 import os
 import signal
 import threading
+from typing import TYPE_CHECKING
 
-from helpers.batch.plan import Job
-from helpers.batch.worker import Result, Shared
 from helpers.core.paths import NOTEBOOK_DIR
+
+if TYPE_CHECKING:  # imported where used: `start_server` comes first in a build
+    from helpers.batch.plan import Job
+    from helpers.batch.worker import Result, Shared
 
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["helpers.batch.warm"])
 
 
 def start_server() -> None:
-    """Start the fork server now (it warms up on its own while the build goes on)."""
+    """Start the fork server now: it warms up on its own while the build goes on. Its
+    standard streams (and its workers') are /dev/null: a build with nothing to do ends
+    before the server's warm-up does, and must not leave its output held open meanwhile
+    (a worker's outputs are its reports; a worker that fails is named by the build)."""
     from multiprocessing import forkserver
 
-    forkserver.ensure_running()
+    saved = [os.dup(fd) for fd in (0, 1, 2)]
+    null = os.open(os.devnull, os.O_RDWR)
+    try:
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        forkserver.ensure_running()
+    finally:
+        for fd, copy in zip((0, 1, 2), saved, strict=True):
+            os.dup2(copy, fd)
+            os.close(copy)
+        os.close(null)
 
 
 def serve(conn, shared: Shared | None) -> None:
@@ -108,6 +124,7 @@ def _died(job: Job, out_dir: str, source: str, code: int | None) -> Result:
     from papermill.parameterize import parameterize_notebook
 
     from helpers.batch.notebooks import clean
+    from helpers.batch.worker import Result
     from helpers.data import storage
 
     folder = Path(out_dir) / job.folder if job.folder else Path(out_dir)

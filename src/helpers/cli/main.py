@@ -245,6 +245,10 @@ class _Progress:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    if args.scheduler is None:  # this machine's workers' fork server warms up meanwhile
+        from helpers.batch.processes import start_server
+
+        start_server()
     from helpers.batch.build import build, parse_formats
     from helpers.batch.plan import load_runs, plan
 
