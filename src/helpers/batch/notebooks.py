@@ -21,7 +21,7 @@ NOTEBOOKS = ("province_review", "national_overview", "commune_review", "getting_
 def clean(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Drop what varies from run to run: papermill's timings, execution timestamps, the
     random id papermill gives its parameters cell, and execution counts that go on from
-    one notebook to the next in a warm kernel (numbered again from 1)."""
+    one notebook to the next in a warm worker (numbered again from 1)."""
     notebook.metadata.pop("papermill", None)
     count = 0
     for cell in notebook.cells:
