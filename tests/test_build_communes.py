@@ -16,7 +16,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.batch.build import build
+from helpers.batch.build import JOURNAL, build
+from helpers.batch.plan import plan
 from helpers.engine.indicators import review
 from helpers.report.record import read
 
@@ -34,7 +35,7 @@ def data_dir(tmp_path_factory, small_sample):
 @pytest.fixture(scope="module")
 def built(data_dir, tmp_path_factory):
     reports = tmp_path_factory.mktemp("commune-reports")
-    summary = build(ACROSS, data_dir, reports, units=["44", *QUANG_TRI[:2]], jobs=2)
+    summary = build(plan(ACROSS, data_dir, units=["44", *QUANG_TRI[:2]]), reports, jobs=2)
     return reports, summary
 
 
@@ -70,44 +71,79 @@ def test_a_commune_of_a_merged_province_across_july_2025_matches_the_engine(buil
     assert len(charts) == 3  # a build draws its charts as SVG
 
 
-def _kernels() -> set[int]:
+def _in_group(group: int) -> set[int]:
+    """The processes still running in a process group (a build, its fork server and its
+    workers)."""
     out = set()
-    for pid in os.listdir("/proc"):
+    for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except (FileNotFoundError, PermissionError, ProcessLookupError, NotADirectoryError):
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except (FileNotFoundError, ProcessLookupError):  # ended meanwhile
             continue
-        if b"ipykernel_launcher" in cmd:
+        state, _, pgrp = stat.rsplit(")", 1)[1].split()[:3]
+        if int(pgrp) == group and state != "Z":  # a zombie runs nothing: it waits to be reaped
             out.add(int(pid))
     return out
 
 
 def test_an_interrupted_batch_stops_cleanly_and_a_second_run_goes_on(data_dir, tmp_path):
     reports = tmp_path / "reports"
-    before = _kernels()
     units = [a for c in ("18859", "18871", "18880", "18901", "18904", "18919") for a in ("--unit", c)]
     cmd = [sys.executable, "-m", "helpers.cli", "build", "--period", "2025", "--jobs", "2", *units]
     cmd += ["--data-dir", str(data_dir), "--reports-dir", str(reports)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    state = reports / "2025" / "build.json"
+    journal = reports / "2025" / JOURNAL
     deadline = time.time() + 120
-    while time.time() < deadline:
-        if state.exists() and json.loads(state.read_text())["reports"]:
-            break
-        time.sleep(0.2)
+    while time.time() < deadline and not (journal.exists() and journal.read_text().strip()):
+        time.sleep(0.1)
     os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err.decode()[-500:]
     assert "interrupted" in err.decode()
     time.sleep(1)
-    assert _kernels() <= before, "a kernel is still running"
+    assert not _in_group(proc.pid), "a worker is still running"
     folder = reports / "2025"
     assert not [p for p in folder.rglob("*") if p.name.endswith(".tmp")]
-    done = json.loads(state.read_text())["reports"]
+    assert not journal.exists()  # what it held is in build.json
+    done = json.loads((folder / "build.json").read_text())["reports"]
     assert done and all(r["status"] == "built" for r in done.values())
-    again = build("2025", data_dir, reports, units=[c for c in units if c != "--unit"], jobs=2)
+    again = build(plan("2025", data_dir, units=[c for c in units if c != "--unit"]), reports, jobs=2)
     skipped = [r for r in again.results if r.status == "skipped"]
     assert len(skipped) == len(done) and len(again.built) == 6 - len(done)
+
+
+def test_a_killed_build_leaves_its_journal_for_the_next(data_dir, tmp_path):
+    from helpers.batch.build import State
+    from helpers.batch.worker import Result
+
+    folder = tmp_path / "2025"
+    state = State(folder)
+    state.record(Result("communes/18859", "18859", "built", "abc", values={"score_766": 80.0}))
+    state.record(Result("communes/18871", "18871", "failed", "", error="InputError: no"))
+    with open(folder / JOURNAL, "a") as fh:
+        fh.write('{"name": "communes/18880", "sta')  # the line being written when killed
+    again = State(folder)
+    assert again.reports == {
+        "communes/18859": {
+            "unit": "18859",
+            "status": "built",
+            "fingerprint": "abc",
+            "error": None,
+            "values": {"score_766": 80.0},
+            "outputs": None,
+        },
+        "communes/18871": {
+            "unit": "18871",
+            "status": "failed",
+            "fingerprint": "",
+            "error": "InputError: no",
+            "values": None,
+            "outputs": None,
+        },
+    }
+    again.save("2025")
+    assert not (folder / JOURNAL).exists()
+    assert json.loads((folder / "build.json").read_text())["reports"] == again.reports
 
 
 def test_a_dask_cluster_builds_the_same_bytes(data_dir, tmp_path, built):
@@ -117,7 +153,7 @@ def test_a_dask_cluster_builds_the_same_bytes(data_dir, tmp_path, built):
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
     ) as cluster:
         summary = build(
-            ACROSS, data_dir, reports, units=["44", *QUANG_TRI[:2]], scheduler=cluster.scheduler_address
+            plan(ACROSS, data_dir, units=["44", *QUANG_TRI[:2]]), reports, scheduler=cluster.scheduler_address
         )
     assert [r.status for r in summary.results] == ["built"] * 3
     local = built[0] / ACROSS

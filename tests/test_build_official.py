@@ -14,6 +14,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from docx import Document
+from test_indicators import write_frame
 
 from helpers.cli import main
 from helpers.core.text import text
@@ -81,7 +82,7 @@ def _planted_department(data_dir):
         frame[column] = frame[column].astype("Int64")
     for column in ("ratio",):
         frame[column] = frame[column].astype(float)
-    storage.write_frame(frame, data_dir, "index_766", "planted")
+    write_frame(frame, data_dir, "index_766", "planted")
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ import shutil
 
 import pandas as pd
 import pytest
+from test_indicators import write_frame
 
 from helpers.cli import main
 from helpers.core.errors import InputError
@@ -72,7 +73,7 @@ def test_an_export_without_an_optional_column_is_not_measured(tmp_path):
     from test_indicators import DOSSIERS, _frame
 
     frame = _frame(DOSSIERS).drop(columns=["channel", "full_online"])
-    storage.write_frame(frame, tmp_path, "dossiers", "export")
+    write_frame(frame, tmp_path, "dossiers", "export")
     build_mart(tmp_path)
     r = review("79", "2024-Q1", "2023-Q1", data_dir=tmp_path, lang="en").set_index("indicator")
     assert math.isnan(r.at["dossiers_online_pct", "value"])
@@ -94,7 +95,7 @@ def test_an_export_without_finished_dates_is_not_measured_on_time(tmp_path):
     from test_indicators import DOSSIERS, _frame
 
     frame = _frame(DOSSIERS).drop(columns=["finished_on", "rating"])
-    storage.write_frame(frame, tmp_path, "dossiers", "export")
+    write_frame(frame, tmp_path, "dossiers", "export")
     build_mart(tmp_path)
     r = review("79", "2024-Q1", data_dir=tmp_path, lang="en").set_index("indicator")
     assert math.isnan(r.at["dossiers_on_time_pct", "value"])

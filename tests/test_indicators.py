@@ -255,6 +255,12 @@ def _frame(rows):
     return df
 
 
+def write_frame(df, data_dir, table: str, name: str) -> None:
+    """A validated frame as one file of a canonical table, the way ingest stores it."""
+    target = storage.table_dir(data_dir, table) / f"{name}.parquet"
+    storage.write_parquet(storage.to_canonical(table, storage.frame_to_arrow(df)), target)
+
+
 def write_fixture(data_dir, tables=None):
     content = {
         "dossiers": DOSSIERS,
@@ -267,7 +273,7 @@ def write_fixture(data_dir, tables=None):
         if tables is None or table in tables:
             df = _frame(rows)
             validate(table, df)
-            storage.write_frame(df, data_dir, table, "fixture")
+            write_frame(df, data_dir, table, "fixture")
     build_mart(data_dir)
 
 

@@ -13,7 +13,8 @@ import pytest
 from helpers.cli import main
 from helpers.core import reference
 from helpers.data.sample import write_sample
-from helpers.engine.mart import BLOCKS, block_path, build_mart, mart_dir
+from helpers.engine.blocks import BLOCKS
+from helpers.engine.mart import block_path, build_mart, mart_dir
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@ rendered HTML holds no code, fetches nothing and is the same bytes for the same 
 
 from __future__ import annotations
 
-import json
 import re
 
 import nbformat
@@ -12,6 +11,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from helpers.batch.notebooks import NOTEBOOK_DIR, execute
 from helpers.batch.render import render_html
+from helpers.core import reference
 from helpers.engine.indicators import review
 from helpers.report.record import read
 
@@ -64,7 +64,17 @@ def test_rendered_html_has_no_code_and_fetches_nothing(province_run):
     for code in ("display.section", "check_parameters", "import ", "glue("):
         assert code not in html
     assert not re.search(r'<(script|link|img)[^>]+(src|href)="https?://', html)
-    assert html.count("data:image/png;base64,") >= 6  # charts embedded in the page
+    # the eight charts of a province review, embedded in the page, each titled
+    assert re.findall(r'<img alt="([^"]*)" src="data:image/png;base64,', html) == [
+        "Administrative dossiers by month",
+        "Online public services by month",
+        "ID cards and e-ID (cumulative)",
+        "From e-ID application to activation (end of period)",
+        "Data in use by month",
+        "Tasks due in the period by lead unit",
+        "Dossiers online — April 2025 to September 2025",
+        "Decision 766 index, our estimate — April 2025 to September 2025",
+    ]
 
 
 def test_same_inputs_same_html(province_run, tmp_path):
@@ -110,14 +120,20 @@ def test_getting_started_runs_and_the_hand_count_matches(small_sample, tmp_path)
 def test_bad_parameters_stop_the_notebook_with_a_clear_message(small_sample, tmp_path):
     data_dir, _ = small_sample
     target = tmp_path / "bad.ipynb"
-    with pytest.raises(PapermillExecutionError, match="ceased to exist"):
+    with pytest.raises(PapermillExecutionError) as failed:
         execute(
             NOTEBOOK_DIR / "province_review.ipynb",
             target,
             {"unit": "legacy/45", "period": "2025", "data_dir": str(data_dir)},
         )
-    # papermill saved nothing; nothing after the check ran
-    assert not target.exists() or all(not c.get("outputs") for c in nbformat.read(target, 4).cells[4:])
+    # the set-up cell stopped the notebook, with the reason in one line
+    assert "check_parameters(" in failed.value.source
+    assert (failed.value.ename, failed.value.evalue) == (
+        "InputError",
+        "unit legacy/45 is a legacy province, which ceased to exist on 1 July 2025; period 2025 "
+        "ends after June 2025: use the current province 44 instead",
+    )
+    assert not target.exists()  # nothing written
 
 
 def test_stored_outputs_are_the_seed_review():
@@ -127,7 +143,9 @@ def test_stored_outputs_are_the_seed_review():
     assert values["legacy/45|eid_applications_total"] == 269362
     assert values["legacy/45|eid_activated_total"] == 180646
     assert values["legacy/45|dossiers_synced_pct"] == 100
-    assert json.dumps(values)  # plain JSON
+    # one figure per indicator of the catalog, each a plain number or null
+    assert len(values) == len(reference.catalog()["indicators"])
+    assert {type(v) for v in values.values()} <= {int, float, type(None)}
 
 
 # ---- the official Decision 766 index in each review, from the sample ------------------------------

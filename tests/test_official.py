@@ -22,10 +22,10 @@ from portal_fixtures import (
     write_province,
     write_score_xlsx,
 )
+from test_indicators import write_frame
 
 from helpers.cli import main
 from helpers.core.text import text
-from helpers.data import storage
 from helpers.data.ingest import ingest
 from helpers.data.validation import validate
 from helpers.engine.indicators import review
@@ -356,7 +356,7 @@ def estimate(tmp_path_factory):
     ]:
         frame = _frame(rows, dates)
         validate(table, frame)
-        storage.write_frame(frame, data, table, "fixture")
+        write_frame(frame, data, table, "fixture")
     ingest(
         [write(tmp / "progress.json", progress(1600, 360))],
         "index_766",

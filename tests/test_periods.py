@@ -48,10 +48,10 @@ def test_malformed_periods_are_input_errors(text):
         parse_period(text)
 
 
-def test_end_day_and_contains():
-    p = parse_period("2024-02")
-    assert p.end_day == date(2024, 2, 29)
-    assert p.contains(date(2024, 2, 29)) and not p.contains(date(2024, 3, 1))
+def test_end_day():
+    assert parse_period("2024-02").end_day == date(2024, 2, 29)
+    assert parse_period("2023-02").end_day == date(2023, 2, 28)
+    assert parse_period("2022..2023").end_day == date(2023, 12, 31)
 
 
 def test_previous_is_the_equal_period_before():

@@ -274,7 +274,7 @@ def test_a_failed_run_leaves_the_previous_sample(tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("helpers.data.sample.generator.Generator.identification", boom)
+    monkeypatch.setattr("helpers.data.sample.write.identification_table", boom)
     with pytest.raises(RuntimeError):
         write_sample(tmp_path, scale=0.02, legacy_codes=["45"])
     assert _digest(tmp_path) == before

@@ -10,9 +10,9 @@ from datetime import date
 import duckdb
 import pandas as pd
 import pytest
+from test_indicators import write_frame
 
 from helpers.core.units import parse_unit
-from helpers.data import storage
 from helpers.data.schema import TABLES
 from helpers.data.validation import validate
 from helpers.engine import stocks
@@ -49,7 +49,7 @@ def _write(data_dir, rows) -> None:
         frame[column] = frame[column].astype(object)
     frame.index += 1
     validate("identification", frame)
-    storage.write_frame(frame, data_dir, "identification", "hand")
+    write_frame(frame, data_dir, "identification", "hand")
     build_mart(data_dir)
 
 

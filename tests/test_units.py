@@ -1,4 +1,5 @@
 from collections import Counter
+from datetime import date
 
 import pytest
 
@@ -12,6 +13,7 @@ from helpers.core.units import (
     current_of,
     legacy_of,
     name,
+    parse_scope,
     parse_unit,
     slug,
 )
@@ -123,6 +125,16 @@ def test_legacy_units_only_before_july_2025():
     with pytest.raises(InputError, match="ceased to exist"):
         check_unit_period(parse_unit("legacy/45"), parse_period("2025"))
     check_unit_period(parse_unit("44"), parse_period("2025"))
+
+
+def test_a_scope_is_parsed_once_and_checked_whole():
+    period, baseline, units = parse_scope("2024-q3", ["quang-tri", "legacy/45"], "previous")
+    assert (period.start, period.end, str(period)) == (date(2024, 7, 1), date(2024, 9, 1), "2024-Q3")
+    assert (baseline.start, baseline.end, str(baseline)) == (date(2024, 4, 1), date(2024, 6, 1), "2024-Q2")
+    assert units == [Unit("province", "44"), Unit("legacy_province", "45")]
+    assert str(parse_scope("2025", [])[1]) == "2021"  # the default baseline
+    with pytest.raises(InputError, match="ceased to exist"):  # the baseline too must fit the unit
+        parse_scope("2024", ["legacy/45"], "2025-Q3")
 
 
 @pytest.mark.parametrize(

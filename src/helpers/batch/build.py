@@ -1,15 +1,16 @@
 """`p06 build`: every report of a period, in parallel, incremental and reproducible.
 
-Each report is a notebook executed by papermill in a warm kernel (`worker`), driven by a
-worker thread on this machine or by a Dask cluster's workers (`executors`), and rendered to
-HTML by the same worker. A report is rebuilt only when its fingerprint changes (`fingerprints`).
-The build state is saved after every report, so an interrupted batch picks up where it
-stopped; every file is written to a temporary name and renamed; a lock keeps two builds out
-of the same reports folder.
+Each report is a notebook executed by papermill in a warm worker process of its own
+(`worker`, `inprocess`): worker processes of this machine or a Dask cluster's workers
+(`executors`), which render it to HTML too. A report is rebuilt only when its fingerprint
+changes (`fingerprints`). Every result is added to the build's journal as it comes, so an
+interrupted batch picks up where it stopped; every file is written to a temporary name and
+renamed; a lock keeps two builds out of the same reports folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import time
@@ -21,9 +22,9 @@ from pathlib import Path
 from helpers.batch.executors import make_executor
 from helpers.batch.fingerprints import fingerprint
 from helpers.batch.index import STATE_FILE, write_indexes
-from helpers.batch.kernels import strip_outputs
-from helpers.batch.plan import Job, notebook_path, plan
-from helpers.batch.worker import FORMATS, Result
+from helpers.batch.notebooks import strip_outputs
+from helpers.batch.plan import Job, Plan
+from helpers.batch.worker import FORMATS, Result, Shared
 from helpers.core.errors import InputError
 from helpers.data import storage
 from helpers.data.fingerprints import data_files
@@ -32,21 +33,24 @@ from helpers.engine.mart import refresh_mart
 from helpers.report.provenance import code_version, package_versions
 
 LOCK_FILE = ".build.lock"
+JOURNAL = ".build-journal.jsonl"
+"""Inside reports/<period>/: the results of a build that runs (or was killed), one a line."""
 SOURCES = ".p06-notebooks"
 """Inside the reports folder: the notebooks as workers run them (storage every worker sees)."""
-NOTEBOOK_DIR = None  # tests point this at a folder of their own notebooks (None: the repository's)
 
 
 @contextmanager
 def locked(reports_dir: Path) -> Iterator[None]:
     """Hold the reports folder for this build; a second build is refused with a message."""
+    if reports_dir.exists() and not reports_dir.is_dir():
+        raise InputError(f"--reports-dir {reports_dir} is a file: give a folder")
     reports_dir.mkdir(parents=True, exist_ok=True)
     handle = open(reports_dir / LOCK_FILE, "a+")  # noqa: SIM115 - held for the whole build
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         handle.close()
-        raise RuntimeError(
+        raise InputError(
             f"another p06 build is writing to {reports_dir}: wait for it to "
             "finish, or build into another folder with --reports-dir"
         ) from None
@@ -74,11 +78,9 @@ class Summary:
 
 
 def _expected(job: Job, formats: tuple[str, ...]) -> list[str]:
-    """The files a job makes for the formats asked: a commune review is a page only, and the
-    national overview has an Excel workbook but no Word report."""
-    if job.folder:
-        return ["html"]
-    return [f for f in formats if not (f == "docx" and job.unit is None)]
+    """The files a job makes for the formats asked: those its kind can make (a commune
+    review is a page only, the national overview has an Excel workbook but no Word report)."""
+    return [f for f in formats if f in job.kind.outputs]
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -93,7 +95,11 @@ def parse_formats(text: str) -> tuple[str, ...]:
 class State:
     """reports/<period>/build.json: every report's status, fingerprint and key figures, and
     the content hashes of the data files (reused while a file's size and time are the same).
-    Saved after every report."""
+
+    While a build runs, each result is appended to a journal beside it (one JSON line, a few
+    hundred bytes, however many reports the folder holds); build.json is written whole at
+    the end, and the journal removed. A build that was stopped without saving (killed) left
+    its journal: the next one reads it on top of build.json."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -101,6 +107,11 @@ class State:
         saved = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
         self.files: dict = saved.get("files", {})
         self.reports: dict = saved.get("reports", {})
+        self.journal = folder / JOURNAL
+        for line in self.journal.read_text(encoding="utf-8").splitlines() if self.journal.exists() else []:
+            with contextlib.suppress(ValueError):  # a line cut short when the build was killed
+                entry = json.loads(line)
+                self.reports[entry.pop("name")] = entry
 
     def up_to_date(self, job: Job, fp: str, formats: tuple[str, ...]) -> bool:
         """Built from the same inputs, with a file for every format asked."""
@@ -114,41 +125,41 @@ class State:
         )
 
     def record(self, result: Result) -> None:
+        """Remember a result, and append it to the journal (a skipped report keeps its entry)."""
+        if result.status == "skipped":
+            return
         entry = asdict(result)
         entry.pop("seconds")
-        if result.status == "skipped":
-            entry = {**self.reports[result.name]}
         self.reports[result.name] = entry
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.journal, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
 
     def save(self, period: str) -> None:
+        """build.json written whole (atomically), then the journal it now holds removed."""
         payload = {"period": period, "files": self.files, "reports": self.reports}
         text = json.dumps(payload, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
         storage.write_text_atomic(self.folder / STATE_FILE, text)
+        self.journal.unlink(missing_ok=True)
 
 
 def build(
-    period: str,
-    data_dir: Path,
+    run: Plan,
     reports_dir: Path,
-    units: list[str] | None = None,
-    everything: bool = False,
-    notebook: str = "province_review",
     jobs: int | None = None,
     force: bool = False,
-    lang: str = "vi",
     progress=None,
-    communes_of: list[str] | None = None,
-    all_communes: bool = False,
     scheduler: str | None = None,
     formats: tuple[str, ...] = ("html",),
 ) -> Summary:
-    """Build the reports of one period; returns what was built, skipped and failed."""
+    """Build the reports a run plans (`helpers.batch.plan.plan`) into reports/<period>/;
+    returns what was built, skipped and failed."""
     started = time.perf_counter()
-    data_dir, reports_dir = Path(data_dir).resolve(), Path(reports_dir).resolve()
+    data_dir, reports_dir = run.data_dir, Path(reports_dir).resolve()
     storage.require_tables(data_dir)
-    todo = plan(period, units or [], everything, notebook, lang, data_dir, communes_of, all_communes)
-    period = todo[0].period
-    folder = reports_dir / period
+    label = str(run.period)
+    folder = reports_dir / label
+    todo = run.jobs
     with locked(reports_dir), make_executor(scheduler, jobs) as executor:
         executor.check(data_dir, reports_dir)
         refresh_mart(data_dir)
@@ -160,48 +171,34 @@ def build(
             fp = fingerprint(job, files, code, packages)
             if not force and state.up_to_date(job, fp, formats):
                 results.append(
-                    Result(job.key, job.unit, "skipped", fp, values=state.reports[job.key].get("values"))
+                    Result(job.key, job.selector, "skipped", fp, values=state.reports[job.key].get("values"))
                 )
             else:
                 pending.append((job, fp))
         if progress:
             progress.start(len(pending), executor.size(len(pending)) if pending else 0)
         try:
-            levels, periods = _shared(todo)
-            share = lambda: share_computations(data_dir, levels, periods)  # noqa: E731 - while workers start
-            preload = (  # each kernel reads them once the build has computed them
-                "from helpers.engine.indicators import share_computations\n"
-                f"share_computations({str(data_dir)!r}, {levels!r}, {periods!r}, load=True)"
-            )
-            for result in _run(executor, pending, reports_dir, folder, formats, share, code, preload):
+            shared = _shared(todo, data_dir)
+            share = lambda: share_computations(data_dir, list(shared.levels), list(shared.periods))  # noqa: E731
+            for result in _run(executor, pending, reports_dir, folder, formats, share, code, shared):
                 results.append(result)
                 state.record(result)
-                state.save(period)
                 if progress:
                     progress.update(result)
         finally:
             if progress:
                 progress.close()
-            state.save(period)
-            write_indexes(reports_dir, folder, state.reports, lang)
-    return Summary(period, sorted(results, key=lambda r: r.name), time.perf_counter() - started, folder)
+            state.save(label)
+            write_indexes(reports_dir, folder, state.reports, run.lang)
+    return Summary(label, sorted(results, key=lambda r: r.name), time.perf_counter() - started, folder)
 
 
-def _shared(todo: list[Job]) -> tuple[list[str], list[str]]:
-    """What every report of the batch reads: each level it needs, over the period and the
-    baseline (a worker reads it in milliseconds instead of computing it again)."""
-    from helpers.core.periods import parse_period, resolve_baseline
-    from helpers.core.units import parse_unit
-
-    period = parse_period(todo[0].period)
-    levels = ["province"]
-    levels += (
-        ["commune"]
-        if any(j.folder or (j.unit and parse_unit(j.unit).level == "province") for j in todo)
-        else []
-    )
-    levels += ["legacy_province"] if any(j.unit and j.unit.startswith("legacy/") for j in todo) else []
-    return levels, [str(period), str(resolve_baseline(None, period))]
+def _shared(todo: tuple[Job, ...], data_dir: Path) -> Shared:
+    """What every report of the batch reads: each level its kind reads, over its period and
+    its baseline (a worker reads it in milliseconds instead of computing it again)."""
+    levels = dict.fromkeys(level for j in todo for level in j.kind.mart_levels(j.unit))
+    periods = dict.fromkeys(p for j in todo for p in (j.period, j.baseline))
+    return Shared(str(data_dir), tuple(levels), tuple(periods))
 
 
 def _run(
@@ -212,7 +209,7 @@ def _run(
     formats: tuple[str, ...],
     prepare: Callable[[], None],
     code: str,
-    preload: str,
+    shared: Shared,
 ) -> Iterator[Result]:
     """Run the pending jobs, each notebook copied without its stored outputs into the reports
     folder (where every worker, local or on a cluster, can read it)."""
@@ -220,9 +217,6 @@ def _run(
         return
     scratch = reports_dir / SOURCES
     scratch.mkdir(parents=True, exist_ok=True)
-    where = {} if NOTEBOOK_DIR is None else {"folder": Path(NOTEBOOK_DIR)}
-    sources = {
-        n: str(strip_outputs(notebook_path(n, **where), scratch))
-        for n in dict.fromkeys(j.notebook for j, _ in pending)
-    }
-    yield from executor.run(pending, folder, sources, formats, prepare, code, preload)
+    kinds = dict.fromkeys(j.kind for j, _ in pending)
+    sources = {k.name: str(strip_outputs(k.notebook, scratch)) for k in kinds}
+    yield from executor.run(pending, folder, sources, formats, prepare, code, shared)

@@ -1,7 +1,8 @@
-"""Where the jobs of a build run: worker threads of this process, each driving one warm
-kernel (the kernels do the computing, in processes of their own), or the workers of a Dask
-distributed cluster. Both hand back results as they finish; both stop cleanly on Ctrl-C (no
-kernel left running, no half-written file: every write is atomic)."""
+"""Where the jobs of a build run: worker processes of this machine (each driven by a thread
+of the build, `processes`), or the workers of a Dask distributed cluster. Either way a
+report's notebook runs in the worker's own process (`inprocess`). Both hand back results as
+they finish; both stop cleanly on Ctrl-C (every report being written is finished and
+written whole; none is started after)."""
 
 from __future__ import annotations
 
@@ -11,18 +12,16 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from helpers.batch.kernels import stop_all
+from helpers.batch import processes
 from helpers.batch.plan import Job
-from helpers.batch.worker import Result, chart_format, check_storage, run_job, try_warm_up
+from helpers.batch.worker import Result, Shared, check_storage, run_job, warm_up
 from helpers.core.errors import InputError
 
 Task = tuple[Job, str]  # a job and its fingerprint
 
 
 class LocalExecutor:
-    """Worker threads, each with one warm kernel (default: one per core). Threads, not
-    processes: a worker only waits on its kernel and writes files, and a process of its own
-    would cost a second of imports for nothing."""
+    """Worker processes of this machine (default: one per core), each driven by a thread."""
 
     def __init__(self, workers: int | None = None):
         self.workers = workers
@@ -47,47 +46,57 @@ class LocalExecutor:
         formats: tuple[str, ...],
         prepare: Callable[[], None] = lambda: None,
         code: str = "",
-        preload: str = "",
+        shared: Shared | None = None,
     ) -> Iterator[Result]:
-        """Start the workers (each starts and warms its kernel), `prepare` meanwhile, then let
-        each kernel run `preload`, then run the tasks and yield their results as they finish."""
+        """`prepare` (computing what all reports share) while the workers' fork server warms
+        up, then start the workers, each reading `shared`, and run the tasks; yield their
+        results as they finish."""
         size = self.size(len(tasks))
+        processes.start_server()  # it warms up while `prepare` runs
         prepared = threading.Event()
         pool = ThreadPoolExecutor(
             max_workers=size,
             thread_name_prefix="p06-worker",
-            initializer=try_warm_up,
-            initargs=(chart_format(formats), code, prepared, preload),
+            initializer=_start_worker,
+            initargs=(prepared, shared),
         )
         try:
-            for _ in range(size):  # starts the workers and their kernels now, to overlap `prepare`
+            for _ in range(size):  # the threads start now, and their processes once prepared
                 pool.submit(int)
             try:
                 prepare()
             finally:
                 prepared.set()
             futures = [
-                pool.submit(run_job, job, str(folder), fp, sources[job.notebook], formats, code)
+                pool.submit(_run_task, shared, job, str(folder), fp, sources[job.kind.name], formats, code)
                 for job, fp in tasks
             ]
             for future in as_completed(futures):
                 yield future.result()
         finally:
-            _stop_pool(pool)
+            pool.shutdown(wait=False, cancel_futures=True)  # none started after Ctrl-C...
+            pool.shutdown(wait=True)  # ...and those running finish their report
+            processes.stop_all()
 
 
-def _stop_pool(pool: ThreadPoolExecutor) -> None:
-    """Cancel what has not started and shut every kernel down (after a run, or when it is
-    interrupted: a worker still running a notebook then finds its kernel gone and stops)."""
-    pool.shutdown(wait=False, cancel_futures=True)
-    stop_all()
-    pool.shutdown(wait=True)
+def _start_worker(prepared: threading.Event, shared: Shared | None) -> None:
+    """A thread's worker process, started once the build has computed what all share (a
+    process that will not start now is tried again by the thread's first report)."""
+    prepared.wait()
+    try:
+        processes.mine(shared).start()
+    except Exception:  # noqa: BLE001 - the first report then says why
+        processes.mine(shared).stop()
+
+
+def _run_task(shared: Shared | None, *task) -> Result:
+    return processes.mine(shared).run(*task)
 
 
 class DaskExecutor:
-    """The workers of a Dask distributed cluster (`--scheduler tcp://HOST:PORT`). Each worker
-    keeps a warm kernel as local workers do; the data and reports folders must be on storage
-    every worker sees (checked first)."""
+    """The workers of a Dask distributed cluster (`--scheduler tcp://HOST:PORT`): each runs its
+    reports in its own process, as local workers do; the data and reports folders must be on
+    storage every worker sees (checked first)."""
 
     def __init__(self, address: str):
         from distributed import Client
@@ -124,17 +133,17 @@ class DaskExecutor:
         formats: tuple[str, ...],
         prepare: Callable[[], None] = lambda: None,
         code: str = "",
-        preload: str = "",
+        shared: Shared | None = None,
     ) -> Iterator[Result]:
-        """Warm a kernel on every worker (in the thread its tasks run in, so that they use it),
-        `prepare`, then run the tasks on the cluster and yield their results as they finish."""
+        """Warm up every worker, `prepare` meanwhile, then run the tasks on the cluster and
+        yield their results as they finish (a worker reads what the build shared as its
+        reports ask for it)."""
         from distributed import as_completed as dask_completed
         from distributed import wait
 
-        charts = chart_format(formats)
         workers = list(self.client.scheduler_info()["workers"])
         warm = [
-            self.client.submit(try_warm_up, charts, code, pure=False, workers=[w], key=f"p06-warm-{i}")
+            self.client.submit(warm_up, pure=False, workers=[w], key=f"p06-warm-{i}")
             for i, w in enumerate(workers)
         ]
         prepare()
@@ -145,7 +154,7 @@ class DaskExecutor:
                 job,
                 str(folder),
                 fp,
-                sources[job.notebook],
+                sources[job.kind.name],
                 formats,
                 code,
                 pure=False,

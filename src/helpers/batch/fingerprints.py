@@ -12,17 +12,16 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from helpers.batch.plan import Job, notebook_path
-from helpers.core.periods import parse_period
+from helpers.batch.plan import Job
 from helpers.data.fingerprints import files_until
 
 
 def fingerprint(job: Job, files: list[dict], code: str, packages: str) -> str:
     """The hash of everything `job` reads."""
-    reads = files_until(files, parse_period(job.period).end_day)
+    reads = files_until(files, job.period.end_day)
     payload = json.dumps(
         {
-            "notebook": notebook_digest(notebook_path(job.notebook)),
+            "notebook": notebook_digest(job.kind.notebook),
             "parameters": {k: v for k, v in job.parameters.items() if k != "data_dir"},
             "code": code,
             "packages": packages,

@@ -1,76 +1,87 @@
 """The index pages of a build: reports/<period>/index.html (every report with its status,
-key figures and links) and reports/index.html (every period built). Labels come from
-report_text.yml; figures are the ones each report recorded by name."""
+key figures and links), reports/<period>/communes/index-<province>.html (every commune of a
+province) and reports/index.html (every period built).
+
+The pages are Jinja2 templates (`templates/`, every value escaped); this module gathers what
+they show. Labels come from report_text.yml; figures are the ones each report recorded by
+name."""
 
 from __future__ import annotations
 
-import html
 import json
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
-from helpers.batch.plan import COMMUNES, NATIONAL
+from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
+
 from helpers.core import reference
 from helpers.core.text import text
-from helpers.core.units import names, parse_unit
+from helpers.core.units import Unit, names, parse_unit
 from helpers.data import storage
+from helpers.report.kinds import (
+    COMMUNE_INDEX,
+    COMMUNE_REVIEW,
+    PERIOD_INDEX,
+    PROVINCE_REVIEW,
+    commune_index,
+    index_of,
+    kind_without_unit,
+)
 from helpers.report.sections import KEY_FIGURES, key_figure
 from helpers.report.style import page_css
 
 STATE_FILE = "build.json"
+TEMPLATES = Path(__file__).parent / "templates"
 
 
-def _page(title: str, body: str) -> str:
-    return (
-        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-        f'{page_css()}<style>body{{font-family:"DejaVu Sans",Arial,sans-serif;margin:24px;'
-        f"max-width:1100px}}pre{{white-space:pre-wrap;font-size:0.85em;margin:0}}"
-        f"td.num{{text-align:right;white-space:nowrap}}</style>"
-        f"</head><body><h1>{html.escape(title)}</h1>{body}</body></html>\n"
+@cache
+def _templates() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
+
+
+def _write(target: Path, template: str, title: str, **values) -> None:
+    page = _templates().get_template(template).render(title=title, report_css=Markup(page_css()), **values)
+    storage.write_text_atomic(target, page)
 
 
 def _label(name: str, entry: dict, lang: str) -> str:
     if entry["unit"] is None:
-        return text("index_national", lang)
+        kind = kind_without_unit(name)
+        return text(kind.label, lang) if kind is not None and kind.label else name
     unit = parse_unit(entry["unit"])
     return f"{names(unit.level, [unit.code], lang)[unit.code]} ({entry['unit']})"
 
 
-def _links(name: str, entry: dict, extra: str = "") -> str:
-    files = [f for f in entry.get("outputs") or ["html"] if f != "ipynb"]
-    links = [f'<a href="{html.escape(name)}.{f}">{f}</a>' for f in files]
-    return " · ".join(links + ([extra] if extra else []))
-
-
-def _row(name: str, entry: dict, lang: str, extra: str = "") -> str:
-    """One report: a link, its status, its key figures and its files; a failed report shows
-    its error and a link to the executed notebook."""
-    name = name.split("/")[-1]
-    label = _label(name, entry, lang)
+def _row(name: str, entry: dict | None, label: str, lang: str, communes: dict | None = None) -> dict:
+    """What a table shows of one report (`name`: its path from the index page, without
+    suffix): its label, status, key figures and files; a failed one, its error."""
+    if entry is None:
+        return {"status": "not built", "label": label, "status_text": text("index_not_built", lang)}
     if entry["status"] != "built":
-        error = (
-            f"<pre>{html.escape(entry.get('error') or '')}</pre>"
-            f'<a href="{html.escape(name)}.ipynb">{html.escape(name)}.ipynb</a>'
-        )
-        return (
-            f'<tr><td>{html.escape(label)}</td><td class="p06-bad">{text("index_failed", lang)}</td>'
-            f'<td colspan="{len(KEY_FIGURES) + 1}">{error}</td></tr>'
-        )
+        row = {
+            "status": "failed",
+            "status_text": text("index_failed", lang),
+            "error": entry.get("error") or "",
+        }
+        return {**row, "name": name, "label": label}
     values = entry.get("values") or {}
-    figures = [key_figure(values, k, lang) for k in KEY_FIGURES]
-    cells = [
-        f'<td><a href="{html.escape(name)}.html">{html.escape(label)}</a></td>',
-        f'<td class="p06-ok">{text("index_built", lang)}</td>',
-        *[f'<td class="num">{f}</td>' for f in figures],
-        f"<td>{_links(name, entry, extra)}</td>",
-    ]
-    return "<tr>" + "".join(cells) + "</tr>"
-
-
-def _table(heads: list[str], rows: list[str]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in heads)
-    return f'<table class="p06"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    return {
+        "status": "built",
+        "name": name,
+        "label": label,
+        "status_text": text("index_built", lang),
+        "figures": [key_figure(values, k, lang) for k in KEY_FIGURES],
+        "files": [f for f in entry.get("outputs") or ["html"] if f != "ipynb"],
+        "communes": communes,
+    }
 
 
 def _heads(first: str, lang: str) -> list[str]:
@@ -82,17 +93,20 @@ def _heads(first: str, lang: str) -> list[str]:
     )
 
 
+def _stamp(lang: str) -> str:
+    return text("index_generated", lang, time=datetime.now().strftime("%Y-%m-%d %H:%M"))
+
+
 def _counts(reports: dict, lang: str) -> str:
     built = sum(r["status"] == "built" for r in reports.values())
-    stamp = text("index_generated", lang, time=datetime.now().strftime("%Y-%m-%d %H:%M"))
-    return f"{text('index_count', lang, built=built, failed=len(reports) - built)} · {stamp}"
+    return f"{text('index_count', lang, built=built, failed=len(reports) - built)} · {_stamp(lang)}"
 
 
 def commune_provinces(reports: dict) -> list[str]:
     """The current provinces whose commune index a period needs: those with a province
     review or any commune review built."""
     home = reference.communes().set_index("commune_code")["province_code"]
-    codes = {home[r["unit"]] for n, r in reports.items() if n.startswith(f"{COMMUNES}/")}
+    codes = {home[r["unit"]] for n, r in reports.items() if index_of(n) == COMMUNE_INDEX}
     codes |= {
         r["unit"] for n, r in reports.items() if r["unit"] and parse_unit(r["unit"]).level == "province"
     }
@@ -102,32 +116,34 @@ def commune_provinces(reports: dict) -> list[str]:
 def write_period_index(folder: Path, reports: dict, lang: str) -> None:
     """reports/<period>/index.html: every province report with its status, key figures and
     links (to its files and to its communes' index), and the national overview."""
-    mine = {n: r for n, r in reports.items() if not n.startswith(f"{COMMUNES}/")}
+    mine = {n: r for n, r in reports.items() if index_of(n) == PERIOD_INDEX}
     with_communes = set(commune_provinces(reports))
     communes = text("index_communes", lang)
     rows = [
         _row(
             n,
             mine[n],
+            _label(n, mine[n], lang),
             lang,
-            f'<a href="{COMMUNES}/index-{mine[n]["unit"]}.html">{communes}</a>'
+            {"href": commune_index(mine[n]["unit"]), "text": communes}
             if mine[n]["unit"] in with_communes
-            else "",
+            else None,
         )
-        for n in sorted(mine, key=lambda n: (n == NATIONAL, n))
+        for n in sorted(mine, key=lambda n: (mine[n]["unit"] is None, n))
     ]
-    extra = [
-        f'<li><a href="{COMMUNES}/index-{c}.html">{html.escape(names("province", [c], lang)[c])}</a></li>'
-        for c in sorted(with_communes - {r["unit"] for r in mine.values()})
-    ]
-    body = (
-        f'<p class="p06-subtitle">{html.escape(_counts(reports, lang))} · '
-        f'<a href="../index.html">{html.escape(text("index_periods", lang))}</a></p>'
-        + _table(_heads("index_unit", lang), rows)
-        + (f'<h2>{html.escape(communes)}</h2><ul class="p06-list">{"".join(extra)}</ul>' if extra else "")
+    others = sorted(with_communes - {r["unit"] for r in mine.values()})
+    _write(
+        folder / "index.html",
+        "period.html.j2",
+        f"{text('index_title', lang)} — {text('index_period', lang, period=folder.name)}",
+        counts=_counts(reports, lang),
+        periods_text=text("index_periods", lang),
+        heads=_heads("index_unit", lang),
+        rows=rows,
+        width=len(KEY_FIGURES) + 1,
+        communes_text=communes,
+        communes=[{"href": commune_index(c), "text": names("province", [c], lang)[c]} for c in others],
     )
-    title = f"{text('index_title', lang)} — {text('index_period', lang, period=folder.name)}"
-    storage.write_text_atomic(folder / "index.html", _page(title, body))
 
 
 def write_commune_index(folder: Path, province: str, reports: dict, lang: str) -> None:
@@ -135,24 +151,25 @@ def write_commune_index(folder: Path, province: str, reports: dict, lang: str) -
     status and key figures, with links to the reviews built."""
     com = reference.communes()
     codes = com.loc[com["province_code"] == province, "commune_code"].tolist()
-    rows = []
-    for code in codes:
-        entry = reports.get(f"{COMMUNES}/{code}")
-        if entry is None:
-            label = f"{names('commune', [code], lang)[code]} ({code})"
-            cells = f"<td>{html.escape(label)}</td><td>{text('index_not_built', lang)}</td>"
-            rows.append(f'<tr>{cells}<td colspan="{len(KEY_FIGURES) + 1}"></td></tr>')
-        else:
-            rows.append(_row(code, entry, lang))
-    mine = {c: reports[f"{COMMUNES}/{c}"] for c in codes if f"{COMMUNES}/{c}" in reports}
+    keys = {code: COMMUNE_REVIEW.key(Unit("commune", code)) for code in codes}
+    labels = {code: f"{name} ({code})" for code, name in names("commune", codes, lang).items()}
+    rows = [_row(code, reports.get(keys[code]), labels[code], lang) for code in codes]
+    mine = {c: reports[keys[c]] for c in codes if keys[c] in reports}
     province_name = names("province", [province], lang)[province]
-    back = f'<a href="../index.html">{html.escape(text("index_period", lang, period=folder.name))}</a>'
-    if province in reports:
-        back += f' · <a href="../{province}.html">{html.escape(province_name)}</a>'
-    body = f'<p class="p06-subtitle">{html.escape(_counts(mine, lang))} · {back}</p>'
-    body += _table(_heads("index_commune", lang), rows)
-    title = f"{text('index_communes_of', lang, province=province_name)} — {folder.name}"
-    storage.write_text_atomic(folder / COMMUNES / f"index-{province}.html", _page(title, body))
+    back = [{"href": "../index.html", "text": text("index_period", lang, period=folder.name)}]
+    review = PROVINCE_REVIEW.key(Unit("province", province))
+    if review in reports:
+        back.append({"href": f"../{review}.html", "text": province_name})
+    _write(
+        folder / commune_index(province),
+        "communes.html.j2",
+        f"{text('index_communes_of', lang, province=province_name)} — {folder.name}",
+        counts=_counts(mine, lang),
+        back=back,
+        heads=_heads("index_commune", lang),
+        rows=rows,
+        width=len(KEY_FIGURES) + 1,
+    )
 
 
 def write_indexes(reports_dir: Path, folder: Path, reports: dict, lang: str) -> None:
@@ -165,17 +182,17 @@ def write_indexes(reports_dir: Path, folder: Path, reports: dict, lang: str) -> 
 
 def write_root_index(reports_dir: Path, lang: str) -> None:
     """reports/index.html: every period built, with its counts."""
-    items = []
+    periods = []
     for state_file in sorted(reports_dir.glob(f"*/{STATE_FILE}")):
         reports = json.loads(state_file.read_text(encoding="utf-8")).get("reports", {})
         built = sum(r["status"] == "built" for r in reports.values())
-        period = state_file.parent.name
         count = text("index_count", lang, built=built, failed=len(reports) - built)
-        link = f'<a href="{html.escape(period)}/index.html">{html.escape(period)}</a>'
-        items.append(f"<li>{link} — {html.escape(count)}</li>")
-    stamp = text("index_generated", lang, time=datetime.now().strftime("%Y-%m-%d %H:%M"))
-    body = (
-        f'<p class="p06-subtitle">{html.escape(stamp)}</p><h2>{html.escape(text("index_periods", lang))}</h2>'
-        f'<ul class="p06-list">{"".join(items)}</ul>'
+        periods.append({"period": state_file.parent.name, "count": count})
+    _write(
+        reports_dir / "index.html",
+        "root.html.j2",
+        text("index_title", lang),
+        stamp=_stamp(lang),
+        periods_text=text("index_periods", lang),
+        periods=periods,
     )
-    storage.write_text_atomic(reports_dir / "index.html", _page(text("index_title", lang), body))

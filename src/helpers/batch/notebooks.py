@@ -21,7 +21,7 @@ NOTEBOOKS = ("province_review", "national_overview", "commune_review", "getting_
 def clean(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Drop what varies from run to run: papermill's timings, execution timestamps, the
     random id papermill gives its parameters cell, and execution counts that go on from
-    one notebook to the next in a warm kernel (numbered again from 1)."""
+    one notebook to the next in a warm worker (numbered again from 1)."""
     notebook.metadata.pop("papermill", None)
     count = 0
     for cell in notebook.cells:
@@ -36,6 +36,23 @@ def clean(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 if "execution_count" in output:
                     output["execution_count"] = count
     return notebook
+
+
+def strip_outputs(notebook: Path, folder: Path) -> Path:
+    """A copy of a notebook without its stored outputs, so that a worker reads and copies a
+    few kilobytes per report instead of the stored charts (plain JSON: nbformat takes a
+    second to import)."""
+    import json
+
+    from helpers.data.storage import write_text_atomic
+
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    target = folder / notebook.name
+    write_text_atomic(target, json.dumps(nb, ensure_ascii=False))
+    return target
 
 
 def execute(

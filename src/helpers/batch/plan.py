@@ -9,85 +9,107 @@ import yaml
 
 from helpers.core import reference
 from helpers.core.errors import InputError
-from helpers.core.paths import NOTEBOOK_DIR
-from helpers.core.periods import parse_period
-from helpers.core.units import check_unit_period, parse_unit, slug
-
-NATIONAL = "national"
-COMMUNES = "communes"
-"""The folder of commune reviews inside reports/<period>/."""
-COMMUNE_NOTEBOOK = "commune_review"
+from helpers.core.periods import Period
+from helpers.core.text import check_lang
+from helpers.core.units import Unit, parse_scope, parse_unit
+from helpers.report.kinds import ReportKind, kind_for, kind_named, kinds_without_unit
 
 
 @dataclass(frozen=True)
 class Job:
-    """One report: which notebook, with which parameters, written where."""
+    """One report: which kind, about which unit, over which period against which baseline
+    (parsed once, here), in which language, from which data."""
 
-    notebook: str
-    name: str  # file stem in reports/<period>/[folder/]
-    period: str
-    unit: str | None
+    kind: ReportKind
+    unit: Unit | None
+    period: Period
+    baseline: Period
     lang: str
     data_dir: str
-    folder: str = ""  # "" for province and national reports, "communes" for commune reviews
+
+    @property
+    def name(self) -> str:
+        """The file stem in reports/<period>/[folder/]."""
+        return self.kind.file_stem(self.unit)
+
+    @property
+    def folder(self) -> str:
+        return self.kind.folder
 
     @property
     def key(self) -> str:
         """The report's name in the build state and the index: its path below the period."""
-        return f"{self.folder}/{self.name}" if self.folder else self.name
+        return self.kind.key(self.unit)
 
     @property
-    def parameters(self) -> dict:
-        params = {"period": self.period, "lang": self.lang, "data_dir": self.data_dir}
+    def selector(self) -> str | None:
+        return self.unit.selector if self.unit is not None else None
+
+    @property
+    def parameters(self) -> dict[str, str]:
+        """What the notebook's parameters cell receives (papermill injects them as text)."""
+        params = {"period": str(self.period), "lang": self.lang, "data_dir": self.data_dir}
         if self.unit is not None:
-            params["unit"] = self.unit
+            params["unit"] = self.selector
+        params["baseline"] = str(self.baseline)
         return params
 
 
-def notebook_path(notebook: str, folder: Path = NOTEBOOK_DIR) -> Path:
-    source = folder / f"{notebook}.ipynb"
-    if not source.exists():
-        raise InputError(f"unknown notebook {notebook!r}: no {source}")
-    return source
+def notebook_of(kind: ReportKind) -> Path:
+    if not kind.notebook.exists():
+        raise InputError(f"report kind {kind.name!r} has no notebook: no {kind.notebook}")
+    return kind.notebook
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One run of `p06 build`: its period and baseline, and the reports it makes."""
+
+    period: Period
+    baseline: Period
+    data_dir: Path
+    lang: str
+    jobs: tuple[Job, ...]
 
 
 def plan(
     period: str,
-    units: list[str],
-    everything: bool,
-    notebook: str,
-    lang: str,
-    data_dir: Path,
-    communes_of: list[str] | None = None,
+    data_dir: Path | str,
+    units: list[str] = (),
+    everything: bool = False,
+    notebook: str = "province_review",
+    lang: str = "vi",
+    communes_of: list[str] = (),
     all_communes: bool = False,
-) -> list[Job]:
-    """The reports to build: named units, or every current province and the national
-    overview; and the commune reviews of named provinces, or of every province."""
-    p = parse_period(period)
+    baseline: str | None = None,
+) -> Plan:
+    """The reports to build: named units, or every current province and the reports about no
+    one unit (the national overview); and the commune reviews of named provinces, or of
+    every province. `notebook` names the kind of report for the units (see
+    `helpers.report.kinds`). The period, baseline and units are parsed here, once."""
+    check_lang(lang)
+    folder = Path(data_dir).resolve()
+    preferred = kind_named(notebook)
     selectors = list(units)
     if everything:
         selectors += [c for c in reference.provinces()["province_code"] if c not in selectors]
-    communes = commune_jobs(p, communes_of or [], all_communes, lang, data_dir)
-    if not selectors and not communes:
+    p, b, named = parse_scope(period, dict.fromkeys(selectors), baseline)
+    communes = commune_units(communes_of, all_communes)
+    if not named and not communes:
         raise InputError(
             "nothing to build: give --unit U (repeatable), --all, --communes-of CODE or --all-communes"
         )
-    notebook_path(notebook)
-    jobs = []
-    for text in dict.fromkeys(selectors):
-        unit = parse_unit(text)
-        check_unit_period(unit, p)
-        if unit.level == "commune":  # a commune's review, beside the others of its province
-            jobs.append(Job(COMMUNE_NOTEBOOK, unit.code, str(p), unit.code, lang, str(data_dir), COMMUNES))
-        else:
-            jobs.append(Job(notebook, slug(unit), str(p), unit.selector, lang, str(data_dir)))
-    if everything:
-        jobs.append(Job("national_overview", NATIONAL, str(p), None, lang, str(data_dir)))
-    return list({j.key: j for j in jobs + communes}.values())
+    kinds = [(kind_for(u, preferred), u) for u in named]
+    kinds += [(kind, None) for kind in kinds_without_unit()] if everything else []
+    kinds += [(kind_for(u, preferred), u) for u in communes]
+    jobs = [Job(kind, unit, p, b, lang, str(folder)) for kind, unit in kinds]
+    for kind in dict.fromkeys(j.kind for j in jobs):
+        notebook_of(kind)
+    return Plan(p, b, folder, lang, tuple({j.key: j for j in jobs}.values()))
 
 
-def commune_jobs(period, provinces: list[str], every: bool, lang: str, data_dir: Path) -> list[Job]:
-    """One commune review per commune of the named current provinces (or of all of them)."""
+def commune_units(provinces: list[str], every: bool) -> list[Unit]:
+    """Every commune of the named current provinces (or of all of them)."""
     if not provinces and not every:
         return []
     codes = reference.provinces()["province_code"].tolist() if every else []
@@ -98,11 +120,7 @@ def commune_jobs(period, provinces: list[str], every: bool, lang: str, data_dir:
         codes.append(unit.code)
     com = reference.communes()
     chosen = com[com["province_code"].isin(dict.fromkeys(codes))]
-    notebook_path(COMMUNE_NOTEBOOK)
-    return [
-        Job(COMMUNE_NOTEBOOK, code, str(period), code, lang, str(data_dir), COMMUNES)
-        for code in chosen["commune_code"]
-    ]
+    return [Unit("commune", code) for code in chosen["commune_code"]]
 
 
 def load_runs(path: Path) -> list[dict]:

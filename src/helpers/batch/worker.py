@@ -1,10 +1,11 @@
-"""What one worker does, on this machine or on a cluster: keep a warm kernel, and for each
-job execute its notebook, render it and write its files. A failed report is reported,
-never raised, so a batch goes on; a worker told to stop shuts its kernel down first."""
+"""What one worker does, on this machine or on a cluster: warm up once, read what the build
+computed for all its reports, then for each job execute its notebook in this process
+(`inprocess`), render it and write its files. A failed report is reported, never raised, so
+a batch goes on."""
 
 from __future__ import annotations
 
-import contextlib
+import json
 import os
 import sys
 import time
@@ -12,25 +13,11 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers.batch.kernels import execute_warm, warm_kernel
 from helpers.batch.plan import Job
+from helpers.core.periods import Period
 from helpers.data import storage
-
-WARM_UP = """
-import pandas, pyarrow.parquet, duckdb
-import helpers.engine.indicators, helpers.engine.mart, helpers.engine.trends, helpers.engine.tasks
-import helpers.report.sections, helpers.report.charts, helpers.report.display, helpers.report.tables
-import helpers.report.findings, helpers.report.provenance, helpers.report.record, helpers.report.filed
-from helpers.core import reference
-from helpers.report import plots
-reference.communes(), reference.catalog(), reference.targets(), reference.legacy_provinces()
-pandas.DataFrame({"x": [1]}).style.to_html()
-from datetime import date
-months = pandas.DataFrame({"x": [1.0]}, index=[date(2025, 1, 1)])
-plots.svg_text(plots.trend_chart(months, {"x": "x"}, "", "", ""))
-"""
-"""Run in a new kernel before its first report: the imports, reference data and fonts every
-report needs, loaded while the build computes what the reports share."""
+from helpers.report.kinds import ReportKind
+from helpers.report.style import CHART_FORMAT
 
 
 @dataclass
@@ -45,8 +32,19 @@ class Result:
     outputs: list[str] | None = None
 
 
+@dataclass(frozen=True)
+class Shared:
+    """What a build computed once for all its reports: each mart level over each period."""
+
+    data_dir: str
+    levels: tuple[str, ...]
+    periods: tuple[Period, ...]
+
+
 FORMATS = ("html", "docx", "xlsx")
 """What a build can write for each report (the executed .ipynb is always kept)."""
+
+_STARTED: dict = {}  # the helper code this process imported: its version, once known
 
 
 def chart_format(formats: tuple[str, ...]) -> str:
@@ -54,40 +52,56 @@ def chart_format(formats: tuple[str, ...]) -> str:
     return "svg,png" if "docx" in formats else "svg"
 
 
-def try_warm_up(charts: str = "svg", code: str = "", ready=None, preload: str = "") -> None:
-    """`warm_up`, never failing: a kernel that will not start now is tried again by the
-    worker's first report, which is then listed as failed if it still will not. Then, once
-    `ready` is set, the kernel runs `preload` (reading what the build computed for all)."""
-    with contextlib.suppress(Exception):  # the report that needs the kernel then says why
-        _, client = warm_up(charts, code)
-        if ready is not None:
-            ready.wait()
-        if preload:
-            run_in(client, preload)
-
-
-def warm_up(charts: str = "svg", code: str = "", start_timeout: int = 120) -> tuple[str, object]:
-    """Start this worker's kernel and import what reports need, here and in the kernel (which
-    warms up while this process imports); returns the host name and the kernel's client."""
+def warm_up() -> None:
+    """Import and load what every report needs, once per process: the modules, reference
+    data, fonts, the page templates, and the shell the notebooks run in."""
     skip_slow_optional_imports()
-    _, client = warm_kernel(start_timeout, charts, code)
-    client.execute(WARM_UP, silent=True, store_history=False)
+    from datetime import date
+
     import nbformat
-    import papermill  # noqa: F401 - imported once, here, not on the first report
+    import pandas
 
+    import helpers.engine.indicators
+    import helpers.engine.tasks
+    import helpers.engine.trends
+    import helpers.report.charts
+    import helpers.report.display
+    import helpers.report.filed
+    import helpers.report.findings
+    import helpers.report.provenance
+    import helpers.report.record
+    import helpers.report.sections
+    import helpers.report.tables  # noqa: F401 - imported here, not by the first report
+    from helpers.batch.inprocess import shell
     from helpers.batch.render import render_html
+    from helpers.core import reference
+    from helpers.report import plots
 
+    reference.communes(), reference.catalog(), reference.targets(), reference.legacy_provinces()
+    pandas.DataFrame({"x": [1]}).style.to_html()
+    months = pandas.DataFrame({"x": [1.0]}, index=[date(2025, 1, 1)])
+    plots.svg_text(plots.trend_chart(months, {"x": "x"}, "", "", ""))
     render_html(nbformat.v4.new_notebook(), "warm-up")  # the page templates, compiled once
-    run_in(client, "pass", start_timeout)  # returns once the kernel has run WARM_UP too
-    return os.uname().nodename, client
+    shell()
+    code_imported()
 
 
-def run_in(client, code: str, timeout: int = 120) -> None:
-    """Run code in a worker's kernel and wait for it, output discarded."""
-    from nbclient.util import run_sync
+def code_imported() -> str:
+    """The version of the helper code this process imported (a long-lived worker keeps the
+    modules it imported, whatever changes on disk since)."""
+    if "code" not in _STARTED:
+        from helpers.report.provenance import code_version
 
-    run = run_sync(client.execute_interactive)
-    run(code, silent=True, timeout=timeout, store_history=False, output_hook=lambda message: None)
+        _STARTED["code"] = code_version()
+    return _STARTED["code"]
+
+
+def preload(shared: Shared | None) -> None:
+    """Read what the build computed for all its reports into this process."""
+    if shared is not None and shared.levels:
+        from helpers.engine.indicators import share_computations
+
+        share_computations(shared.data_dir, list(shared.levels), list(shared.periods), load=True)
 
 
 def skip_slow_optional_imports() -> None:
@@ -104,12 +118,13 @@ def run_job(
     source: str,
     formats: tuple[str, ...] = ("html",),
     code: str = "",
-    start_timeout: int = 120,
 ) -> Result:
     """Execute, render and write one report in each format asked; failures are reported,
-    never raised."""
+    never raised. `code`: the helper code's version the build computed its fingerprints
+    with (a worker that imported another cannot build the report)."""
     import nbformat
 
+    from helpers.batch.inprocess import execute_here
     from helpers.batch.notebooks import clean
     from helpers.batch.render import render_html
     from helpers.report.record import read
@@ -119,17 +134,22 @@ def run_job(
     folder.mkdir(parents=True, exist_ok=True)
     ipynb, page = folder / f"{job.name}.ipynb", folder / f"{job.name}.html"
     try:
-        executed = clean(execute_warm(job, Path(source), start_timeout, chart_format(formats), code))
+        if code and code != code_imported():
+            raise RuntimeError(
+                f"the worker on {os.uname().nodename} runs older helper code than the build: restart it"
+            )
+        executed = execute_here(Path(source), job.parameters, {CHART_FORMAT: chart_format(formats)})
+        executed = clean(executed)
         storage.write_text_atomic(ipynb, nbformat.writes(executed) + "\n")
         storage.write_text_atomic(page, render_html(executed, job.name))
-        made = write_documents(executed, folder / job.name, formats)
+        made = write_documents(executed, folder / job.name, job.kind, formats)
         return Result(
             job.key,
-            job.unit,
+            job.selector,
             "built",
             fingerprint,
             time.perf_counter() - started,
-            values=read(executed, "key_figures"),
+            values=_plain(read(executed, "key_figures")),
             outputs=["html", *made, "ipynb"],
         )
     except Exception as exc:  # noqa: BLE001 - a failed report must not stop the others
@@ -139,7 +159,14 @@ def run_job(
         else:
             ipynb.unlink(missing_ok=True)
         page.unlink(missing_ok=True)
-        return Result(job.key, job.unit, "failed", "", time.perf_counter() - started, error=first_lines(exc))
+        seconds = time.perf_counter() - started
+        return Result(job.key, job.selector, "failed", "", seconds, error=first_lines(exc))
+
+
+def _plain(data):
+    """Recorded figures as plain JSON values (a notebook's own dict type would make whoever
+    unpickles a result import nbformat, a second and more in a build's main process)."""
+    return None if data is None else json.loads(json.dumps(data))
 
 
 def charts_of(notebook) -> list[tuple[str, bytes]]:
@@ -156,28 +183,20 @@ def charts_of(notebook) -> list[tuple[str, bytes]]:
     return out
 
 
-def write_documents(executed, stem: Path, formats: tuple[str, ...]) -> list[str]:
-    """The Word report and the Excel appendix, from what the notebook recorded and drew;
-    returns the formats written. A notebook that records no document data (the commune
-    review) has HTML only."""
+def write_documents(executed, stem: Path, kind: ReportKind, formats: tuple[str, ...]) -> list[str]:
+    """The documents of the formats asked that the report's kind writes (the Word report,
+    the Excel appendix), from what the notebook recorded and drew; returns the formats
+    written."""
     from helpers.report.record import read
 
-    data = read(executed, "document") if {"docx", "xlsx"} & set(formats) else None
+    asked = [f for f in FORMATS if f in formats and f in kind.writers]
+    data = read(executed, "document") if asked else None
     if data is None:
         return []
-    made = []
-    if "docx" in formats and data.get("kind") == "review":
-        from helpers.report.document import write_docx
-
-        write_docx(data, charts_of(executed), stem.with_suffix(".docx"))
-        made.append("docx")
-    if "xlsx" in formats:
-        from helpers.report.workbook import write_national_xlsx, write_xlsx
-
-        writer = write_national_xlsx if data.get("kind") == "national" else write_xlsx
-        writer(data, stem.with_suffix(".xlsx"))
-        made.append("xlsx")
-    return made
+    charts = charts_of(executed)
+    for f in asked:
+        kind.writers[f](data, charts, stem.with_suffix(f".{f}"))
+    return asked
 
 
 def first_lines(exc: Exception, n: int = 6) -> str:
@@ -193,7 +212,7 @@ def check_storage(data_dir: str, reports_dir: str) -> str | None:
     """On a worker: None when it sees the data and can write the reports folder, else why not."""
     host = os.uname().nodename
     if not storage.available_tables(data_dir):
-        return f"worker on {host} sees no canonical tables in {Path(data_dir) / 'processed'}"
+        return f"worker on {host} sees no canonical tables in {storage.processed_dir(data_dir)}"
     probe = Path(reports_dir) / f".p06-probe-{host}-{os.getpid()}"
     try:
         probe.parent.mkdir(parents=True, exist_ok=True)

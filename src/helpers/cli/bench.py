@@ -3,14 +3,15 @@
 
 1. p06 build: 8 provincial reviews of 2025 against the loop an analyst would write (papermill
    CLI, then `jupyter nbconvert --to html --no-input`, per unit); all 35 reports; a no-op rebuild.
-2. Commune reviews: one province's batch (time per report, peak memory of the whole batch),
-   and the country's 3,321 extrapolated from it.
+2. Commune reviews: one province's batch (time per report per core, peak memory of the whole
+   batch) against the floor of one review, each measured twice in turn; the country's 3,321
+   extrapolated from it.
 3. `p06 indicators`: one call, against the floor of starting Python and importing what it needs.
 4. `p06 ingest`: a 1,000,000-row CSV and a 100,000-row .xlsx against the fastest plain readers.
 5. `p06 sample` and `p06 mart` (against a pandas notebook) at each scale of BENCH_SCALES.
 
 Peak memory is the largest sum of the resident memory of a command and every process it
-starts (kernels included), sampled every 0.5 s.
+starts (worker processes included), sampled every 0.5 s.
 """
 
 from __future__ import annotations
@@ -18,74 +19,25 @@ from __future__ import annotations
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
+
+from helpers.cli.measure import run_group
 
 BUILD_UNITS = ["01", "08", "22", "38", "44", "48", "79", "92"]
 COMMUNE_PROVINCE = "44"  # Quảng Trị: 78 communes and wards
 COMMUNES_IN_COUNTRY = 3321
 
 
-def run_measured(argv: list[str]) -> tuple[float, float, str]:
-    """Run a command; return wall seconds, its peak memory in MiB (with every process it
-    starts), and what it printed."""
-    return run_group(argv)
-
-
-def run_group(argv: list[str]) -> tuple[float, float, str]:
-    """Run a command; return wall seconds, the peak of the summed RSS of it and every
-    process it starts (MiB), and what it printed."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    peak = [0.0]
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.is_set():
-            peak[0] = max(peak[0], _group_rss(proc.pid))
-            done.wait(0.5)  # often enough for runs of seconds, seldom enough to cost nothing
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    out, err = proc.communicate()
-    done.set()
-    sampler.join()
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(argv)} failed: {err.decode()[-800:]}")
-    return time.perf_counter() - started, peak[0] / 1024, out.decode()
-
-
-def _group_rss(root: int) -> float:
-    """KiB of resident memory of a process and every process it started (kernels included,
-    which start sessions of their own)."""
-    parents, rss = {}, {}
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open(f"/proc/{pid}/stat") as fh:
-                parents[int(pid)] = int(fh.read().rsplit(")", 1)[1].split()[1])
-            with open(f"/proc/{pid}/status") as fh:
-                rss[int(pid)] = next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:"))
-        except (FileNotFoundError, ProcessLookupError, StopIteration, PermissionError, IndexError):
-            continue
-    family, grown = {root}, True
-    while grown:
-        more = {pid for pid, parent in parents.items() if parent in family} - family
-        family |= more
-        grown = bool(more)
-    return float(sum(rss.get(pid, 0) for pid in family))
-
-
 def pandas_baseline(data_dir: str) -> None:
     """Monthly dossier counts per province, the way a notebook would compute them."""
     import pandas as pd
 
-    df = pd.read_parquet(Path(data_dir) / "processed" / "dossiers")
+    from helpers.data.storage import table_dir
+
+    df = pd.read_parquet(table_dir(data_dir, "dossiers"))
     df["month"] = df["received_on"].astype("datetime64[ns]").dt.to_period("M")
     df["is_online"] = df["channel"] == "online"
     df["paid"] = df["fee_required"] & df["paid_online"]
@@ -138,7 +90,10 @@ def bench_scale(scale: float) -> dict:
         s_time, s_mem, _ = run_group(_p06("sample", "--scale", f"{scale:g}", "--data-dir", str(work)))
         import duckdb
 
-        n = duckdb.sql(f"select count(*) from '{work}/processed/dossiers/*.parquet'").fetchall()[0][0]
+        from helpers.data.storage import table_dir
+
+        dossiers = table_dir(work, "dossiers") / "*.parquet"
+        n = duckdb.sql(f"select count(*) from '{dossiers}'").fetchall()[0][0]
         m_time, m_mem, _ = run_group(_p06("mart", "--force", "--data-dir", str(work)))
         p_time, p_mem, _ = run_group([sys.executable, "-m", "helpers.cli.bench", "pandas", str(work)])
         _, _, latency = run_group([sys.executable, "-m", "helpers.cli.bench", "review", str(work)])
@@ -205,15 +160,67 @@ def bench_build(work: Path) -> dict:
     }
 
 
-def bench_communes(work: Path) -> dict:
-    """One province's commune reviews in one batch, and what that says of the country's."""
+def bench_communes(work: Path, rounds: int = 2) -> dict:
+    """One province's commune reviews in one batch against their floor, measured in turn in
+    the same run (the machine may be shared): the floor is one review's cells run in one
+    warm process and its page rendered, per report on one core."""
     from helpers.core import reference
 
     com = reference.communes()
     n = int((com["province_code"] == COMMUNE_PROVINCE).sum())
-    args = ["--communes-of", COMMUNE_PROVINCE, "--reports-dir", str(work / "communes")]
-    seconds, mib, _ = run_group(_p06("build", "--period", "2025", "--data-dir", str(work), *args))
-    return {"province": COMMUNE_PROVINCE, "communes": n, "seconds": seconds, "mib": mib}
+    runs = []
+    for i in range(rounds):
+        _, _, floor = run_group(
+            [sys.executable, "-m", "helpers.cli.bench", "floor", str(work), COMMUNE_PROVINCE]
+        )
+        args = ["--communes-of", COMMUNE_PROVINCE, "--reports-dir", str(work / f"communes-{i}")]
+        seconds, mib, _ = run_group(_p06("build", "--period", "2025", "--data-dir", str(work), *args))
+        runs.append({"floor_s": float(floor), "seconds": seconds, "mib": mib})
+    return {"province": COMMUNE_PROVINCE, "communes": n, "cores": os.cpu_count() or 1, "runs": runs}
+
+
+def commune_floor(data_dir: str, province: str) -> None:
+    """Seconds per commune review on one core at its floor: the notebook's cells run in one
+    warm process (the computations a batch shares read once, one review run first to warm
+    up) and the page rendered; no papermill, no kernel, no files. Median of the province's."""
+    import copy
+    import json
+
+    import nbformat
+
+    from helpers.batch.inprocess import run_cell, shell
+    from helpers.batch.render import render_html
+    from helpers.batch.worker import Shared, preload, warm_up
+    from helpers.core import reference
+    from helpers.core.periods import DEFAULT_BASELINE, parse_period
+    from helpers.data import storage
+    from helpers.engine.mart import refresh_mart
+    from helpers.report.kinds import COMMUNE_REVIEW
+    from helpers.report.style import CHART_FORMAT
+
+    warm_up()
+    refresh_mart(data_dir)
+    storage.shared_connection().execute("SET threads = 1")  # one core, as each worker of a build
+    periods = (parse_period("2025"), parse_period(DEFAULT_BASELINE))
+    preload(Shared(data_dir, COMMUNE_REVIEW.reads["commune"], periods))
+    source = json.loads(COMMUNE_REVIEW.notebook.read_text(encoding="utf-8"))
+    notebook = nbformat.reads(json.dumps(source), 4)
+    com = reference.communes()
+    codes = com.loc[com["province_code"] == province, "commune_code"].tolist()
+    os.environ[CHART_FORMAT] = "svg"  # as a build's page takes them
+    sh = shell()
+    times = []
+    for code in codes[:1] + codes:
+        started = time.perf_counter()
+        nb = copy.deepcopy(notebook)
+        sh.forget()
+        sh.user_ns.update(unit=code, period="2025", baseline=DEFAULT_BASELINE, lang="vi", data_dir=data_dir)
+        for cell in nb.cells:
+            if cell.cell_type == "code" and "parameters" not in cell.metadata.get("tags", []):
+                run_cell(sh, cell)
+        render_html(nb, code)
+        times.append(time.perf_counter() - started)
+    print(statistics.median(times[1:]))
 
 
 def bench_indicators(work: Path) -> dict:
@@ -236,7 +243,7 @@ def _print_build(b: dict) -> None:
         f"{b['naive_s']:6.1f} s, {b['naive_s'] / b['units']:.2f} s per report"
     )
     print(
-        f"  p06 build (warm kernels, shared computations; median of 3):          "
+        f"  p06 build (warm worker processes, shared computations; median of 3): "
         f"{b['build_s']:6.1f} s, {b['build_s'] / b['units']:.2f} s per report, peak {b['build_mib']:.0f} MiB"
     )
     print(f"  speed-up: {b['naive_s'] / b['build_s']:.1f}x")
@@ -248,16 +255,22 @@ def _print_build(b: dict) -> None:
 
 
 def _print_communes(c: dict) -> None:
-    per = c["seconds"] / c["communes"]
-    print(f"\nCommune reviews of 2025: the {c['communes']} communes of province {c['province']} in one batch")
+    n, cores = c["communes"], c["cores"]
     print(
-        f"  {c['seconds']:.1f} s, {per:.2f} s per report ({per * (os.cpu_count() or 1):.2f} s per core); "
-        f"peak {c['mib']:.0f} MiB for the whole batch (kernels included)"
+        f"\nCommune reviews of 2025: the {n} communes of province {c['province']} in one batch; their floor"
     )
-    estimate = COMMUNES_IN_COUNTRY * per
+    print("  (floor: one review's cells run in one warm process and its page rendered, on one core)")
+    for r in c["runs"]:
+        per_core = r["seconds"] * cores / n
+        print(
+            f"  floor {r['floor_s'] * 1000:4.0f} ms per report; p06 build {r['seconds']:5.1f} s, "
+            f"{per_core * 1000:4.0f} ms per report per core ({per_core / r['floor_s']:.2f}x the floor); "
+            f"peak {r['mib']:.0f} MiB for the whole batch"
+        )
+    per = min(r["seconds"] for r in c["runs"]) / n
     print(
-        f"  the country's {COMMUNES_IN_COUNTRY:,} (extrapolated from this batch, not measured): "
-        f"about {estimate / 60:.0f} min on this machine"
+        f"  the country's {COMMUNES_IN_COUNTRY:,} (extrapolated from the faster batch, not measured): "
+        f"about {COMMUNES_IN_COUNTRY * per / 60:.0f} min on this machine"
     )
 
 
@@ -313,5 +326,7 @@ if __name__ == "__main__":
         pandas_baseline(sys.argv[2])
     elif len(sys.argv) == 3 and sys.argv[1] == "review":
         review_latency(sys.argv[2])
+    elif len(sys.argv) == 4 and sys.argv[1] == "floor":
+        commune_floor(sys.argv[2], sys.argv[3])
     else:
         main()

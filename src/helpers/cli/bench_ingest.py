@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from helpers.cli.bench import run_measured
+from helpers.cli.measure import run_group
 
 TITLES = ["BÁO CÁO TÌNH HÌNH TIẾP NHẬN VÀ GIẢI QUYẾT HỒ SƠ TTHC", "Từ ngày 01/01/2024 đến ngày 31/12/2025"]
 HEADER = [
@@ -156,7 +156,7 @@ _CALAMINE = (
 
 
 def _measure(script: str, *args: str) -> tuple[float, float, int]:
-    seconds, mib, out = run_measured([sys.executable, "-c", script, *args])
+    seconds, mib, out = run_group([sys.executable, "-c", script, *args])
     return seconds, mib, int(out.strip().splitlines()[-1])
 
 
@@ -175,9 +175,7 @@ def bench_ingest(rows_csv: int = 1_000_000, rows_xlsx: int = 100_000) -> dict:
             path = work / f"export.{kind}"
             # written by another process: a child started from a large parent would report
             # the parent's peak memory as its own (Linux keeps the high-water mark over exec)
-            run_measured(
-                [sys.executable, "-m", "helpers.cli.bench_ingest", "write", kind, str(path), str(rows)]
-            )
+            run_group([sys.executable, "-m", "helpers.cli.bench_ingest", "write", kind, str(path), str(rows)])
             i_s, i_mib, stored = _measure(_INGEST, str(path), str(work / f"data-{kind}"))
             f_s, f_mib, _ = _measure(floor, *floor_args(path))
             result[kind] = {

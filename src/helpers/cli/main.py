@@ -7,13 +7,19 @@ input data (every problem listed).
 from __future__ import annotations
 
 import argparse
+import errno
 import signal
 import sys
 import time
 from pathlib import Path
 
 from helpers.core.errors import DamagedFile, InputError, WriteFailed
+from helpers.core.periods import DEFAULT_BASELINE
 from helpers.data.schema import EXPORT_TABLES, TABLE_NAMES
+
+UNUSABLE_PATH = {errno.EACCES, errno.EPERM, errno.EROFS, errno.EISDIR, errno.ENOTDIR, errno.EEXIST}
+"""Errors of a path the user named or must fix (exit 2): not writable, read-only, a file
+where a folder belongs or the other way round."""
 
 
 def _positive_float(text: str) -> float:
@@ -63,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="44, quang-tri, legacy/45, legacy/quang-tri, VN (repeatable)",
     )
     ind.add_argument("--period", required=True, help="2024, 2024-Q3, 2024-07, 2022..2023, ...")
-    ind.add_argument("--baseline", default=None, help="a period or 'previous' (default 2021)")
+    ind.add_argument("--baseline", default=None, help=f"a period or 'previous' (default {DEFAULT_BASELINE})")
     ind.add_argument("--level", choices=["province", "commune"], default="province")
     ind.add_argument("--format", choices=["table", "csv", "json"], default="table")
     ind.add_argument("--lang", choices=["vi", "en"], default="vi")
@@ -73,6 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
         "build", parents=[common], help="execute and render the review notebooks of a period"
     )
     bld.add_argument("--period", help="the period of the reports (see p06 indicators)")
+    bld.add_argument(
+        "--baseline",
+        default=None,
+        help=f"the period compared against, or 'previous' (default {DEFAULT_BASELINE})",
+    )
     bld.add_argument("--unit", action="append", default=[], help="a unit to build (repeatable)")
     bld.add_argument("--all", action="store_true", help="every current province and the national overview")
     bld.add_argument(
@@ -92,16 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
     bld.add_argument(
         "--notebook",
         default="province_review",
-        help="the notebook for --unit reports (default province_review)",
+        help="the kind of report for --unit reports (default province_review; see helpers.report.kinds)",
     )
     bld.add_argument(
         "--format",
         default="html",
         help="a comma list of html, docx, xlsx: the page, the Word report, the Excel appendix (default html)",
     )
-    bld.add_argument(
-        "--jobs", type=int, default=None, help="workers, each with a kernel of its own (default: cores)"
-    )
+    bld.add_argument("--jobs", type=int, default=None, help="worker processes (default: cores)")
     bld.add_argument("--force", action="store_true", help="rebuild even what is up to date")
     bld.add_argument("--lang", choices=["vi", "en"], default="vi")
     bld.add_argument("--reports-dir", type=Path, default=Path("reports"))
@@ -160,6 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
+    from helpers.data import storage
     from helpers.data.sample import DEFAULT_SEED, write_sample
 
     started = time.perf_counter()
@@ -173,7 +183,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
     counts = write_sample(args.data_dir, scale=args.scale, seed=seed, progress=progress)
     if interactive:
         print("\r" + " " * 40 + "\r", end="", file=sys.stderr)
-    where = args.data_dir / "processed"
+    where = storage.processed_dir(args.data_dir)
     print(
         f"Synthetic sample (seed {seed}, scale {args.scale:g}) written to {where}/ "
         f"in {time.perf_counter() - started:.1f} s:"
@@ -256,8 +266,12 @@ class _Progress:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    if args.scheduler is None:  # this machine's workers' fork server warms up meanwhile
+        from helpers.batch.processes import start_server
+
+        start_server()
     from helpers.batch.build import build, parse_formats
-    from helpers.batch.plan import load_runs
+    from helpers.batch.plan import load_runs, plan
 
     if args.runs is not None:
         runs = load_runs(args.runs)
@@ -268,19 +282,24 @@ def cmd_build(args: argparse.Namespace) -> int:
         raise InputError("give --period P (with --unit U, --all, --communes-of CODE), or --runs FILE")
     failed = 0
     for run in runs:
-        summary = build(
+        baseline = run.get("baseline", args.baseline)
+        planned = plan(
             str(run["period"]),
             args.data_dir,
-            args.reports_dir,
             units=run.get("units") or [],
             everything=bool(run.get("all")),
             notebook=run.get("notebook", args.notebook),
-            jobs=args.jobs,
-            force=args.force,
             lang=run.get("lang", args.lang),
-            progress=_Progress(str(run["period"])),
             communes_of=run.get("communes_of", args.communes_of),
             all_communes=bool(run.get("all_communes", args.all_communes)),
+            baseline=None if baseline is None else str(baseline),
+        )
+        summary = build(
+            planned,
+            args.reports_dir,
+            jobs=args.jobs,
+            force=args.force,
+            progress=_Progress(str(planned.period)),
             scheduler=args.scheduler,
             formats=parse_formats(str(run.get("format", args.format))),
         )
@@ -335,6 +354,8 @@ def cmd_template(args: argparse.Namespace) -> int:
     from helpers.data.ingest import write_template
 
     target = args.output or Path(f"template-{args.table}-{args.lang}.xlsx")
+    if target.is_dir():
+        raise InputError(f"--output {target} is a folder: give a file name (template.xlsx)")
     write_template(args.table, target, args.lang)
     print(f"Template for table {args.table} ({args.lang}) written to {target}")
     return 0
@@ -352,17 +373,27 @@ def main(argv: list[str] | None = None) -> int:
     except (DamagedFile, WriteFailed) as exc:
         print(f"p06 {args.command}: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        if exc.errno not in UNUSABLE_PATH:
+            return _failed(args.command, exc)
+        # a folder it cannot write to, a file where a folder belongs: the user's to fix
+        print(f"p06 {args.command}: {exc.strerror}: {exc.filename}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(
             f"p06 {args.command}: interrupted; what was done is kept (run it again to go on)", file=sys.stderr
         )
         return 130
     except Exception as exc:  # noqa: BLE001 - one-line reason, then the details
-        print(f"p06 {args.command}: failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        import traceback
+        return _failed(args.command, exc)
 
-        traceback.print_exc(file=sys.stderr)
-        return 1
+
+def _failed(command: str, exc: Exception) -> int:
+    print(f"p06 {command}: failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+    import traceback
+
+    traceback.print_exc(file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -53,9 +54,6 @@ class Period:
         nxt = month_from_index(month_index(self.end) + 1)
         return date.fromordinal(nxt.toordinal() - 1)
 
-    def contains(self, day: date) -> bool:
-        return self.start <= day <= self.end_day
-
     def previous(self) -> Period:
         """The period of equal length just before this one."""
         n = self.n_months
@@ -85,7 +83,7 @@ class Period:
         return self.label
 
 
-def _parse_single(text: str, *, at_end: bool) -> tuple[date, date]:
+def _parse_single(text: str) -> tuple[date, date]:
     if m := _YEAR.match(text):
         y = int(m.group(1))
         return date(y, 1, 1), date(y, 12, 1)
@@ -101,15 +99,17 @@ def _parse_single(text: str, *, at_end: bool) -> tuple[date, date]:
 
 
 def parse_period(text: str) -> Period:
-    """Parse a period; a malformed one raises InputError naming what was expected."""
-    raw = str(text).strip()
+    """Parse a period; a malformed one raises InputError naming what was expected. Full-width
+    digits and letters (`２０２５`) are read as the ordinary ones (NFKC), so the period has
+    one label, and one folder of reports, however it was typed."""
+    raw = unicodedata.normalize("NFKC", str(text)).strip()
     parts = raw.split("..")
     try:
         if len(parts) == 1:
-            start, end = _parse_single(parts[0], at_end=False)
+            start, end = _parse_single(parts[0])
         elif len(parts) == 2:
-            start, _ = _parse_single(parts[0], at_end=False)
-            _, end = _parse_single(parts[1], at_end=True)
+            start, _ = _parse_single(parts[0])
+            _, end = _parse_single(parts[1])
         else:
             raise ValueError("at most one '..'")
     except ValueError as exc:

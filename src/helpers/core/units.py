@@ -6,6 +6,8 @@ before 1 July 2025), `VN` (whole country), and a 5-digit commune code.
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -13,7 +15,7 @@ from typing import Literal
 
 from helpers.core import reference
 from helpers.core.errors import InputError
-from helpers.core.periods import Period
+from helpers.core.periods import Period, parse_period, resolve_baseline
 from helpers.core.text import text
 
 REORGANISATION = date(2025, 7, 1)
@@ -32,10 +34,6 @@ class Unit:
         """The canonical selector, also the report's file name."""
         return {"country": "VN", "legacy_province": f"legacy/{self.code}"}.get(self.level, self.code)
 
-    @property
-    def boundaries(self) -> Literal["current", "legacy"]:
-        return "legacy" if self.level == "legacy_province" else "current"
-
     def __str__(self) -> str:
         return self.selector
 
@@ -43,27 +41,45 @@ class Unit:
 COUNTRY = Unit("country", "VN")
 
 
-def _lookup(frame, code_col: str, text: str) -> str | None:
+@lru_cache(maxsize=4)
+def _selectors(level: Level) -> tuple[dict[str, str], dict[str, str]]:
+    """Codes and slugs of a level's units, each to its code (read once: a batch parses
+    thousands of selectors)."""
+    frame, col = {
+        "province": (reference.provinces(), "province_code"),
+        "legacy_province": (reference.legacy_provinces(), "legacy_province_code"),
+        "commune": (reference.communes(), "commune_code"),
+    }[level]
+    codes = frame[col].tolist()
+    slugs: dict[str, str] = {}
+    for slug_, code in zip(frame["slug"], codes, strict=True):
+        slugs.setdefault(slug_, code)  # the first unit of a slug, as the reference lists them
+    return dict(zip(codes, codes, strict=True)), slugs
+
+
+def _lookup(level: Level, text: str) -> str | None:
+    """The code of a unit named by its code (zero-padded to two digits) or its slug."""
     key = text.strip().lower()
-    hit = frame.loc[(frame[code_col] == key.zfill(2)) | (frame["slug"] == key), code_col]
-    return hit.iloc[0] if len(hit) else None
+    codes, slugs = _selectors(level)
+    return codes.get(key.zfill(2)) or slugs.get(key)
 
 
 def parse_unit(text: str) -> Unit:
-    """Parse a unit selector; an unknown one raises InputError listing what is accepted."""
-    raw = str(text).strip()
+    """Parse a unit selector; an unknown one raises InputError listing what is accepted.
+    Full-width digits and letters (`４４`) are read as the ordinary ones (NFKC)."""
+    raw = unicodedata.normalize("NFKC", str(text)).strip()
     low = raw.lower()
     if low in ("vn", "vietnam", "viet-nam"):
         return COUNTRY
     if low.startswith("legacy/"):
-        code = _lookup(reference.legacy_provinces(), "legacy_province_code", low[7:])
+        code = _lookup("legacy_province", low[7:])
         if code:
             return Unit("legacy_province", code)
     elif low.isdigit() and len(low) == 5:
-        if low in set(reference.communes()["commune_code"]):
+        if low in _selectors("commune")[0]:
             return Unit("commune", low)
     else:
-        code = _lookup(reference.provinces(), "province_code", low)
+        code = _lookup("province", low)
         if code:
             return Unit("province", code)
     raise InputError(
@@ -80,6 +96,21 @@ def check_unit_period(unit: Unit, period: Period) -> None:
             f"period {period} ends after June 2025: use the current province "
             f"{current_of(unit.code)} instead"
         )
+
+
+def parse_scope(
+    period: str | Period, units: Iterable[str | Unit] = (), baseline: str | Period | None = None
+) -> tuple[Period, Period, list[Unit]]:
+    """What a review is about, each part parsed once from its text (or taken as parsed) and
+    checked against the others: the period, the baseline (a period, `previous`, or the
+    default) and the units, each of which must exist over both."""
+    p = period if isinstance(period, Period) else parse_period(period)
+    b = baseline if isinstance(baseline, Period) else resolve_baseline(baseline, p)
+    parsed = [u if isinstance(u, Unit) else parse_unit(u) for u in units]
+    for unit in parsed:
+        check_unit_period(unit, p)
+        check_unit_period(unit, b)
+    return p, b, parsed
 
 
 def current_of(legacy_code: str) -> str:

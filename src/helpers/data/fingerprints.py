@@ -25,6 +25,13 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+def file_stat(path: Path) -> list[int]:
+    """A file's size and modification time: while both are the same, its content is taken as
+    unchanged (the mart's quick check, and the reuse of content hashes)."""
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
 def first_date(data_dir: Path | str, path: Path, table: str) -> str:
     """The earliest date in a canonical file, from its Parquet statistics (a damaged file
     stops here, named, before any query reads it)."""
@@ -43,12 +50,12 @@ def data_files(data_dir: Path | str, cache: dict | None = None) -> list[dict]:
     for table in storage.TABLES:
         for path in storage.table_files(data_dir, table):
             key = f"{table}/{path.name}"
-            stat = path.stat()
+            size, mtime_ns = file_stat(path)
             known = cache.get(key)
-            if not (known and known["size"] == stat.st_size and known["mtime_ns"] == stat.st_mtime_ns):
+            if not (known and [known["size"], known["mtime_ns"]] == [size, mtime_ns]):
                 known = {
-                    "size": stat.st_size,
-                    "mtime_ns": stat.st_mtime_ns,
+                    "size": size,
+                    "mtime_ns": mtime_ns,
                     "sha256": file_digest(path),
                     "first": first_date(data_dir, path, table),
                 }

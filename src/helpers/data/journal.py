@@ -9,7 +9,7 @@ run removes); killed after, the next run replays the journal and the data is as 
 keeps a commit out while the mart reads the tables (readers hold it shared).
 
 processed/MANIFEST.json records the sha256 of every file committed (or written by
-`storage.write_frame`), so that a file whose bytes changed since is named before it is read
+`storage.write_table`), so that a file whose bytes changed since is named before it is read
 (`changed_files`).
 """
 

@@ -69,6 +69,11 @@ class Table:
         return [c.name for c in self.columns if c.kind in kinds]
 
     @property
+    def has_communes(self) -> bool:
+        """Rows placed in a commune (a `commune_code` column): counted per commune too."""
+        return "commune_code" in self.names
+
+    @property
     def count_columns(self) -> tuple[str, ...]:
         return tuple(self.of_kind("count"))
 

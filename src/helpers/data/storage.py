@@ -157,11 +157,6 @@ def absent_columns(data_dir: Path | str, path: Path) -> frozenset[str]:
     return frozenset(c for c in meta.get(ABSENT_KEY, b"").decode().split(",") if c)
 
 
-def write_frame(df, data_dir: Path | str, table: str, name: str) -> Path:
-    """Write a validated pandas frame as one file of a canonical table (`write_table`)."""
-    return write_table(to_canonical(table, frame_to_arrow(df)), data_dir, table, name)
-
-
 def write_table(data: pa.Table, data_dir: Path | str, table: str, name: str) -> Path:
     """Write one file of a canonical table in place, atomically, and record its checksum in
     the manifest (a file written otherwise is named as changed when the mart reads it)."""

@@ -20,7 +20,8 @@ from helpers.core import reference
 from helpers.core.periods import Period, month_index
 from helpers.data import storage
 from helpers.engine.basis import EXTRA_COLUMNS, Bases
-from helpers.engine.mart import BLOCKS_BY_NAME, block_path, mart_dir
+from helpers.engine.blocks import BLOCKS_BY_NAME
+from helpers.engine.mart import block_path, mart_dir
 from helpers.engine.official import indicator_rows
 from helpers.engine.score import score_766
 from helpers.engine.specs import Spec, specs
@@ -82,13 +83,10 @@ def block_values(data_dir: Path | str, block: str, level: str, period: Period) -
         cov_level = "province"
     else:
         keyed, cov_level = "SELECT b.*, b.unit_code AS cov_unit FROM read_parquet($path) b", level
-    sums = []
-    for column, window in _needed(block):
-        if window == "last_month":
-            at_last = f"sum(k.{column}) FILTER (WHERE k.month = c.last_covered)"
-            sums.append(f'coalesce({at_last}, 0) AS "{column}@{window}"')
-        else:
-            sums.append(window_sum_sql(column, window, period.start, period.end, table="k"))
+    sums = [
+        window_sum_sql(column, window, period.start, period.end, "c.last_covered", table="k")
+        for column, window in _needed(block)
+    ]
     sql = f"""
         WITH cov AS (
             SELECT unit_code AS cov_unit, count(*) FILTER (WHERE month >= $start) AS months_covered,
@@ -124,6 +122,15 @@ def _array(frame: pd.DataFrame | None, name: str, n: int) -> np.ndarray:
     return frame[name].to_numpy(dtype=float, na_value=np.nan)
 
 
+def has_data(window: str, months_covered, last_covered):
+    """Whether units have data for an indicator read through `window` (arrays or one value):
+    a flow when the data covers a month of the period, a last-month or stock figure when it
+    covers a month up to the period's end (`last_covered`, the figure's `as_of`)."""
+    if window == "period":
+        return np.asarray(months_covered) > 0
+    return pd.notna(np.asarray(last_covered, dtype=object))
+
+
 def _indicator(s: Spec, frame: pd.DataFrame | None, n: int) -> dict[str, np.ndarray]:
     """Numerator, denominator, value, coverage and the facts the notes are written from, for
     one indicator and every unit (arrays in unit order)."""
@@ -133,15 +140,15 @@ def _indicator(s: Spec, frame: pd.DataFrame | None, n: int) -> dict[str, np.ndar
     covered = _array(frame, "months_covered", n)
     covered = np.where(np.isnan(covered), 0, covered).astype(int)
     last = frame["last_covered"].to_numpy(dtype=object) if frame is not None else np.full(n, None)
-    has_data = covered > 0 if s.window == "period" else np.array([m is not None and m == m for m in last])
+    covers = has_data(s.window, covered, last)
     absent, partly = _missing_columns(s, frame, n)
-    keep = has_data & (absent == "")
+    keep = covers & (absent == "")
     return {
         "numerator": np.where(keep, num, np.nan),
         "denominator": np.where(keep, den, np.nan),
         "value": np.where(keep, value, np.nan),
         "months_covered": covered,
-        "as_of": np.where(has_data, last, None) if s.window != "period" else np.full(n, None),
+        "as_of": np.where(covers, last, None) if s.window != "period" else np.full(n, None),
         "absent": absent,
         "partly": partly,
     }

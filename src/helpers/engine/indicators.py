@@ -18,10 +18,11 @@ import pandas as pd
 
 from helpers.core import reference
 from helpers.core.errors import InputError
-from helpers.core.periods import Period, parse_period, resolve_baseline
-from helpers.core.units import COUNTRY, Unit, check_unit_period, names, parse_unit
+from helpers.core.periods import Period
+from helpers.core.units import COUNTRY, Unit, names, parse_scope
+from helpers.engine.blocks import BLOCKS_BY_NAME
 from helpers.engine.compute import compute_cached, precompute
-from helpers.engine.mart import BLOCKS_BY_NAME, current_mart, read_marker
+from helpers.engine.mart import current_mart, read_marker
 from helpers.engine.notes import Notes
 from helpers.engine.official import indicator_ids
 from helpers.engine.specs import specs
@@ -70,11 +71,7 @@ def review(
     partial, or compared per month. Reads the mart; run `p06 mart` (or `refresh_mart`)
     first.
     """
-    unit = unit if isinstance(unit, Unit) else parse_unit(unit)
-    period = period if isinstance(period, Period) else parse_period(period)
-    base = baseline if isinstance(baseline, Period) else resolve_baseline(baseline, period)
-    check_unit_period(unit, period)
-    check_unit_period(unit, base)
+    period, base, (unit,) = parse_scope(period, [unit], baseline)
     mart_level, shown, peers = peers_of(unit, level)
     return review_units(mart_level, shown, peers, period, base, data_dir, lang)
 
@@ -101,15 +98,14 @@ def computation_key(marker: dict, mart_level: str) -> tuple[tuple[str, ...], str
 
 
 def share_computations(
-    data_dir: Path | str, levels: list[str], periods: list[Period | str], load: bool = False
+    data_dir: Path | str, levels: list[str], periods: list[Period], load: bool = False
 ) -> None:
     """Compute each level over each period once, for every report of a batch to read; with
-    `load`, also read them into this process (a kernel about to run the batch's reports)."""
+    `load`, also read them into this process (a worker about to run the batch's reports)."""
     marker = current_mart(data_dir)
     for level in levels:
         blocks, token = computation_key(marker, level)
         for period in dict.fromkeys(periods):
-            period = period if isinstance(period, Period) else parse_period(period)
             precompute(data_dir, level, period, blocks, token)
             if load:
                 compute_cached(str(data_dir), level, period, blocks, token)

@@ -11,7 +11,8 @@ import pandas as pd
 
 from helpers.core.formatting import date_words, format_number, in_sentence, month_words, months_words
 from helpers.core.text import reader_name, text
-from helpers.engine.mart import BLOCKS_BY_NAME
+from helpers.engine.blocks import BLOCKS_BY_NAME
+from helpers.engine.compute import has_data
 from helpers.engine.score import unmeasured_parts
 
 
@@ -104,7 +105,7 @@ class Notes:
             return [self.t("note_no_commune")]
         if row.absent:
             return [self.t("note_not_measured", column=self.name("column", row.absent))]
-        if s.window == "period" and row.months_covered == 0 or s.window != "period" and pd.isna(row.as_of):
+        if not has_data(s.window, row.months_covered, row.as_of):
             return [self.t("note_no_data", table=self.name("table", s.block), months=self.span(s.block))]
         out = [self.t("note_zero_denominator")] if pd.isna(row.value) else []
         if s.window == "period" and row.months_covered < row.months:

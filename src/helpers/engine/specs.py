@@ -20,7 +20,6 @@ class Spec:
     denominator: tuple[str, str] | None
     unit: str
     direction: str
-    kind: str
     needs: tuple[str, ...]
 
     @property
@@ -50,12 +49,7 @@ def specs() -> tuple[Spec, ...]:
                 denominator=(den["column"], den["over"]) if den else None,
                 unit=ind["unit"],
                 direction=ind["direction"],
-                kind=ind["kind"],
                 needs=tuple(ind.get("needs", ())),
             )
         )
     return tuple(out)
-
-
-def spec(indicator: str) -> Spec:
-    return next(s for s in specs() if s.id == indicator)

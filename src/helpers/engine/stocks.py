@@ -41,18 +41,14 @@ BLOCKS = ("identification", "services")
 _PLACE = "month, province_code, legacy_province_code"
 
 
-def _has_commune(block: str) -> bool:
-    return "commune_code" in TABLES[block].names
-
-
 def _place(block: str) -> str:
-    return _PLACE + (", commune_code" if _has_commune(block) else "")
+    return _PLACE + (", commune_code" if TABLES[block].has_communes else "")
 
 
 def _series(block: str) -> str:
     """A series: a commune, or a province (a former one before July 2025) without one."""
     province = "province_code || '-' || coalesce(legacy_province_code, '')"
-    return f"coalesce(commune_code, {province})" if _has_commune(block) else province
+    return f"coalesce(commune_code, {province})" if TABLES[block].has_communes else province
 
 
 def _rows(block: str) -> str:

@@ -13,17 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.core.periods import month_from_index, month_index
+from helpers.core.periods import from_months
 from helpers.core.units import Unit
 from helpers.data import storage
 from helpers.engine.compute import ratio
 from helpers.engine.mart import block_path, current_mart
 from helpers.engine.specs import specs
 from helpers.engine.windows import monthly_column, monthly_window
-
-
-def _months(start: date, end: date) -> list[date]:
-    return [month_from_index(i) for i in range(month_index(start), month_index(end) + 1)]
 
 
 def monthly(
@@ -37,7 +33,7 @@ def monthly(
     """
     marker = current_mart(data_dir)
     wanted = [s for s in specs() if s.id in indicators and s.block]
-    out = pd.DataFrame(index=pd.Index(_months(start, end), name="month"))
+    out = pd.DataFrame(index=pd.Index(from_months(start, end).months(), name="month"))
     for block in sorted({s.block for s in wanted}):
         mine = [s for s in wanted if s.block == block]
         if block not in marker["blocks"]:
@@ -47,7 +43,7 @@ def monthly(
         rows = _block_rows(data_dir, block, unit, end, mine)
         covered = rows.index[rows["rows"] > 0] if len(rows) else rows.index
         if len(rows):
-            rows = rows.reindex(_months(min(rows.index), end), fill_value=0)
+            rows = rows.reindex(from_months(min(rows.index), end).months(), fill_value=0)
         for s in mine:
             num = monthly_window(rows[monthly_column(*s.numerator)], s.numerator[1])
             den = None

@@ -1,12 +1,15 @@
-"""The definitions every engine query shares, written once.
+"""The definitions the engine's queries share, written once.
 
 A period's figure is read from monthly counts through one of four windows: the months of
-the period (`period`, flows), its last month (`last_month`, catalogue-type figures), every
-month up to its end (`to_date`, stocks), or the months of the period each read as seen at
-the period's end (`period_at_end`: dossiers not overdue at the end, from counts kept per
-number of months between receipt and the end, `<column>_<k>`). A task is overdue at a day when its
-deadline has passed and it is not completed by that day. The mart, the indicator engine,
-the monthly series and the task tables all use these, so they cannot disagree.
+the period (`period`, flows), the last month of it the data covers (`last_month`,
+catalogue-type figures), every month up to its end (`to_date`, stocks), or the months of
+the period each read as seen at the period's end (`period_at_end`: dossiers not overdue at
+the end, from counts kept per number of months between receipt and the end,
+`<column>_<k>`); the indicator engine sums the mart through them and the monthly series
+read each month as a period of its own. A task is overdue at a day when its deadline has
+passed and it is not completed by that day, and done on time when completed by its
+deadline: the mart and the task tables both count tasks so (the task tables by the days of
+a period, not through these windows).
 """
 
 from __future__ import annotations
@@ -22,22 +25,25 @@ OVERDUE_LAGS = 3
 exactly (`period_at_end`); a later one is judged at the data's last date."""
 
 
-def window_sql(window: str, start: str, end: str, month: str = "month") -> str:
-    """The SQL condition on the `month` column for a window over months `start`..`end`
-    (SQL date expressions)."""
+def window_sql(window: str, start: str, end: str, last_covered: str, month: str = "month") -> str:
+    """The SQL condition on the `month` column for a window over months `start`..`end`, the
+    last of them the data covers being `last_covered` (SQL date expressions)."""
     return {
         "period": f"{month} BETWEEN {start} AND {end}",
         "period_at_end": f"{month} BETWEEN {start} AND {end}",
-        "last_month": f"{month} = {end}",
+        "last_month": f"{month} = {last_covered}",
         "to_date": f"{month} <= {end}",
     }[window]
 
 
-def window_sum_sql(column: str, window: str, start: date, end: date, table: str = "") -> str:
+def window_sum_sql(
+    column: str, window: str, start: date, end: date, last_covered: str, table: str = ""
+) -> str:
     """Sum of a monthly count over a window of the period start..end, named column@window
-    (`table`: the alias of the mart block in the query, if any)."""
+    (`last_covered`: the SQL expression of the last month covered; `table`: the alias of
+    the mart block in the query, if any)."""
     prefix = f"{table}." if table else ""
-    condition = window_sql(window, f"DATE '{start}'", f"DATE '{end}'", f"{prefix}month")
+    condition = window_sql(window, f"DATE '{start}'", f"DATE '{end}'", last_covered, f"{prefix}month")
     summed = at_end_sql(column, end, prefix) if window == "period_at_end" else f"{prefix}{column}"
     return f'coalesce(sum({summed}) FILTER (WHERE {condition}), 0) AS "{column}@{window}"'
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from helpers.core.text import as_html, as_markdown, text
 from helpers.report import heading as head
+from helpers.report.kinds import commune_index
 from helpers.report.params import Params
 from helpers.report.style import CHART_FORMAT, NOTICE_STYLE, page_css
 
@@ -137,4 +138,4 @@ def commune_reviews_link(params: Params) -> None:
     """For a current province: where its communes' own reviews are (the build writes the
     index beside the province's review)."""
     if params.unit is not None and params.unit.level == "province":
-        markdown(text("link_commune_reviews", params.lang, href=f"communes/index-{params.unit.code}.html"))
+        markdown(text("link_commune_reviews", params.lang, href=commune_index(params.unit.code)))

@@ -11,7 +11,7 @@ from helpers.core import reference
 from helpers.core.formatting import date_words, format_change, format_value, period_words
 from helpers.core.periods import Period, from_months, month_from_index, month_index
 from helpers.core.text import text
-from helpers.core.units import REORGANISATION, legacy_of
+from helpers.core.units import REORGANISATION, Unit, legacy_of
 from helpers.engine.indicators import review_units
 
 OVERVIEW_INDICATORS = [
@@ -103,7 +103,7 @@ def reorganisation_picture(
     name = reference.indicators().at[indicator, f"short_{lang}"]
     rows = []
     for code in codes:
-        members = [f"legacy/{c}" for c in legacy_of(code)]
+        members = [Unit("legacy_province", c).selector for c in legacy_of(code)]
         if len(members) < 2:
             continue
         former = "; ".join(

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from helpers.core.errors import InputError
 from helpers.core.paths import resolve_data_dir
-from helpers.core.periods import Period, parse_period, resolve_baseline
+from helpers.core.periods import Period
 from helpers.core.text import check_lang
-from helpers.core.units import Unit, check_unit_period, parse_unit
+from helpers.core.units import Unit, parse_scope
 from helpers.data import storage
 
 
@@ -33,13 +33,8 @@ def check_parameters(
     check_lang(lang)
     folder = resolve_data_dir(data_dir)
     storage.require_tables(folder)
-    p = parse_period(period)
-    u = parse_unit(unit) if unit is not None else None
-    b = resolve_baseline(baseline, p)
-    if u is not None:
-        check_unit_period(u, p)
-        check_unit_period(u, b)
-    return Params(u, p, b, lang, folder)
+    p, b, units = parse_scope(period, [unit] if unit is not None else [], baseline)
+    return Params(units[0] if units else None, p, b, lang, folder)
 
 
 def _short_input_errors() -> None:

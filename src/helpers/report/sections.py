@@ -1,7 +1,7 @@
 """The data of each section of a review, as named DataFrames a notebook shows.
 
 Every function here returns numbers, not formatted text: the notebook names the frame,
-shows it through `helpers.report.tables` and draws it with `helpers.report.plots`, so an
+shows it through `helpers.report.tables` and draws it with `helpers.report.charts`, so an
 analyst changes what a section shows in the notebook cell. All figures come from the
 engine; the lists of indicators each section shows are named below.
 """

@@ -11,7 +11,7 @@ JupyterLab keeps them in a notebook not yet trusted, where it drops <style> elem
 from __future__ import annotations
 
 CHART_FORMAT = "P06_CHART_FORMAT"
-"""Environment variable: `svg` draws charts as SVG (what `p06 build` asks of its kernels:
+"""Environment variable: `svg` draws charts as SVG (what `p06 build` asks of its workers:
 about twice as fast, and crisp in a browser), `svg,png` as both (when the build also writes
 Word documents, which take PNG); otherwise PNG, which a notebook shows before it is trusted."""
 

@@ -19,7 +19,7 @@ import pandas as pd
 
 from helpers.core import reference
 from helpers.core.errors import InputError
-from helpers.core.units import REORGANISATION, legacy_of, parse_unit
+from helpers.core.units import REORGANISATION, Unit, legacy_of, parse_unit
 from helpers.data.ingest import vocab
 from helpers.data.ingest.values import Bad, Distinct, Read, blank, parse_text, trimmed
 from helpers.data.ingest.vocab import norm
@@ -216,7 +216,7 @@ def _fill_legacy(out: Places, rows, state, given_text) -> None:
         need &= pd.isna(out.legacy)
     for i in np.flatnonzero(need):
         code = out.province[i]
-        options = " or ".join(f"--province legacy/{m}" for m in members[code])
+        options = " or ".join(f"--province {Unit('legacy_province', m)}" for m in members[code])
         reason = (
             f"dated before 1 July 2025, when province {code} was {len(members[code])} provinces: "
             f"give the row's commune or former province, or ingest a file of one former province "

@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
-from helpers.core.units import REORGANISATION
+from helpers.core.units import REORGANISATION, Unit, slug
 from helpers.data import journal, schema, storage
 from helpers.data.fingerprints import file_digest
 
@@ -42,7 +42,7 @@ def partition_keys(frame: pd.DataFrame, table: str) -> tuple[np.ndarray, list[st
     province, provinces = pd.factorize(frame["province_code"])
     legacy, legacies = pd.factorize(frame["legacy_province_code"])
     before = (when < _CUTOFF) & (legacy >= 0)
-    units = [*provinces, *(f"legacy-{code}" for code in legacies), "unknown"]
+    units = [*provinces, *(slug(Unit("legacy_province", code)) for code in legacies), "unknown"]
     unit = np.where(before, legacy + len(provinces), province)
     unit = np.where(unit < 0, len(units) - 1, unit)
     # months since 1970, made positive; 0 for a row without a date

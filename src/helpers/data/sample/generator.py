@@ -7,10 +7,11 @@ commune from 2021-01 to 2026-10 and carries legacy province codes before July 20
 
 `Generator` holds the plan (units, months, dossier volumes, monthly rates); one module per
 table turns it into rows (dossiers, procedures, identification, services, tasks), and
-write.py writes them. Legacy Quảng Trị (`legacy/45`) over 2022-01..2023-12 reproduces the
-figures of its two-year review exactly: seed_review.py applies that, one step per quantity.
-Everything else is a plausible invention: population from the 2023 statistics, trends that
-rise, provinces that differ.
+write.py writes them (the table modules read the plan, which knows none of them). Legacy
+Quảng Trị (`legacy/45`) over 2022-01..2023-12 reproduces the figures of its two-year
+review exactly: seed_review.py applies that, one step per quantity. Everything else is a
+plausible invention: population from the 2023 statistics, trends that rise, provinces
+that differ.
 """
 
 from __future__ import annotations
@@ -21,18 +22,13 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from helpers.core import reference
 from helpers.core.periods import month_from_index, month_index
 from helpers.core.units import REORGANISATION
+from helpers.data.sample.catalogue import Catalogue, draw_catalogue
 from helpers.data.sample.clock import FIRST_MONTH, FULL_SAMPLE_MONTHS, LAST_MONTH, clock, logistic
-from helpers.data.sample.dossiers import dossier_table
-from helpers.data.sample.identification import identification_table
-from helpers.data.sample.procedures import Catalogue, draw_catalogue, procedure_table
 from helpers.data.sample.seed_review import SeedReview
-from helpers.data.sample.services import services_table
-from helpers.data.sample.tasks import task_table
 
 DEFAULT_SEED = 6
 
@@ -214,24 +210,3 @@ class Generator:
     def catalogue(self) -> Catalogue:
         """The procedures every province offers, with fee, time limit and popularity."""
         return draw_catalogue(self.rng("procedures"))
-
-    # ---- the tables -------------------------------------------------------------------------
-    def dossiers(self, col: int) -> pa.Table:
-        """Every dossier received in month `col` of the sample, all provinces."""
-        return dossier_table(self, col)
-
-    def procedures(self) -> pa.Table:
-        """The procedure catalogue in force each month, per province."""
-        return procedure_table(self)
-
-    def identification(self) -> pa.Table:
-        """Monthly ID-card and e-ID flows per commune."""
-        return identification_table(self)
-
-    def services(self) -> pa.Table:
-        """Monthly data-in-use figures per province."""
-        return services_table(self)
-
-    def tasks(self) -> pa.Table:
-        """The provinces' Project 06 task lists."""
-        return task_table(self)

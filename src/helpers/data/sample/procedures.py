@@ -1,33 +1,22 @@
-"""The procedure catalogue of the sample and the `procedures` table: which procedures each
-province has published and put online, month by month."""
+"""The `procedures` table of the sample: which procedures of the catalogue each province has
+published and put online, month by month."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 
 from helpers.core import reference
 from helpers.core.units import REORGANISATION
+from helpers.data.sample.catalogue import N_PROCEDURES
 
 if TYPE_CHECKING:
     from helpers.data.sample.generator import Generator
 
-N_PROCEDURES = 400
-"""Administrative procedures in the catalogue: enough for a realistic long tail of rare ones."""
-
 N_ESSENTIAL = 25
 """Project 06 names 25 essential online public services; the first 25 codes play them."""
-
-FEE_SHARE = 0.45
-"""Share of procedures that charge a fee."""
-
-DUE_DAYS = [1, 3, 5, 7, 10, 15, 20, 30]
-"""Statutory time limits (days) a procedure may have."""
-
-POPULARITY_EXPONENT = 1.1
-"""Popularity follows Zipf's law: a few procedures take most dossiers."""
 
 THRESHOLDS = {
     "published": (-12, 10, 3),
@@ -39,25 +28,6 @@ in 2022-2023); better provinces are earlier by `spread` months per unit of score
 
 FULL_AFTER_PARTIAL = 14
 """Mean months (exponential) between a procedure going partly and fully online."""
-
-
-class Catalogue(NamedTuple):
-    """The procedures, one entry per position: code, fee, time limit and share of dossiers."""
-
-    codes: np.ndarray
-    fee: np.ndarray
-    due_days: np.ndarray
-    popularity: np.ndarray
-
-
-def draw_catalogue(rng: np.random.Generator) -> Catalogue:
-    """Invented procedure codes in the national format (1.00xxxx), fees, limits, popularity."""
-    codes = np.array([f"1.{1000 + 7 * i:06d}" for i in range(N_PROCEDURES)])
-    fee = rng.random(N_PROCEDURES) < FEE_SHARE
-    due_days = rng.choice(DUE_DAYS, N_PROCEDURES)
-    popularity = 1.0 / np.arange(1, N_PROCEDURES + 1) ** POPULARITY_EXPONENT
-    popularity = rng.permutation(popularity)
-    return Catalogue(codes, fee, due_days, popularity / popularity.sum())
 
 
 def thresholds(gen: Generator) -> dict[str, np.ndarray]:

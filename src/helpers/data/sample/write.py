@@ -14,9 +14,14 @@ import pyarrow.compute as pc
 from helpers.core.errors import InputError
 from helpers.data import journal, storage
 from helpers.data.fingerprints import file_digest
+from helpers.data.sample.dossiers import dossier_table
 from helpers.data.sample.generator import DEFAULT_SEED, Generator
+from helpers.data.sample.identification import identification_table
 from helpers.data.sample.official import index_table
+from helpers.data.sample.procedures import procedure_table
+from helpers.data.sample.services import services_table
 from helpers.data.sample.tally import Tally
+from helpers.data.sample.tasks import task_table
 
 MARKER = storage.SAMPLE_MARKER
 STAGING = ".sample-staging"
@@ -78,19 +83,19 @@ def _write_tables(
     official index last, from what the portal would count of the dossiers."""
     tally = Tally(gen)
     for col, month in enumerate(gen.months):
-        dossiers = gen.dossiers(col)
+        dossiers = dossier_table(gen, col)
         tally.add(dossiers, col)
         _write(staging, "dossiers", f"sample-{month:%Y-%m}", dossiers, counts, validate)
         if progress:
             progress(f"dossiers {month:%Y-%m}")
-    procedures = gen.procedures()
+    procedures = procedure_table(gen)
     for year in sorted({m.year for m in gen.months}):
         in_year = procedures.filter(pc.equal(pc.year(procedures["month"]), year))
         _write(staging, "procedures", f"sample-{year}", in_year, counts, validate)
     for table, content in (
-        ("identification", gen.identification()),
-        ("services", gen.services()),
-        ("tasks", gen.tasks()),
+        ("identification", identification_table(gen)),
+        ("services", services_table(gen)),
+        ("tasks", task_table(gen)),
     ):
         _write(staging, table, "sample-all", content, counts, validate)
         if progress:
