@@ -17,6 +17,9 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from helpers.core import reference
+from helpers.core.errors import InputError
+from helpers.core.formatting import period_words
+from helpers.core.periods import parse_period
 from helpers.core.text import text
 from helpers.core.units import Unit, names, parse_unit
 from helpers.data import storage
@@ -113,6 +116,14 @@ def commune_provinces(reports: dict) -> list[str]:
     return sorted(codes)
 
 
+def _period(name: str, lang: str) -> str:
+    """A period folder's name as readers write the period (`quý III/2025`, `Q3 2025`)."""
+    try:
+        return period_words(parse_period(name), lang)
+    except InputError:  # a folder that is no period: shown as it is named
+        return name
+
+
 def write_period_index(folder: Path, reports: dict, lang: str) -> None:
     """reports/<period>/index.html: every province report with its status, key figures and
     links (to its files and to its communes' index), and the national overview."""
@@ -135,7 +146,7 @@ def write_period_index(folder: Path, reports: dict, lang: str) -> None:
     _write(
         folder / "index.html",
         "period.html.j2",
-        f"{text('index_title', lang)} — {text('index_period', lang, period=folder.name)}",
+        f"{text('index_title', lang)} — {text('index_period', lang, period=_period(folder.name, lang))}",
         counts=_counts(reports, lang),
         periods_text=text("index_periods", lang),
         heads=_heads("index_unit", lang),
@@ -156,14 +167,14 @@ def write_commune_index(folder: Path, province: str, reports: dict, lang: str) -
     rows = [_row(code, reports.get(keys[code]), labels[code], lang) for code in codes]
     mine = {c: reports[keys[c]] for c in codes if keys[c] in reports}
     province_name = names("province", [province], lang)[province]
-    back = [{"href": "../index.html", "text": text("index_period", lang, period=folder.name)}]
+    back = [{"href": "../index.html", "text": text("index_period", lang, period=_period(folder.name, lang))}]
     review = PROVINCE_REVIEW.key(Unit("province", province))
     if review in reports:
         back.append({"href": f"../{review}.html", "text": province_name})
     _write(
         folder / commune_index(province),
         "communes.html.j2",
-        f"{text('index_communes_of', lang, province=province_name)} — {folder.name}",
+        f"{text('index_communes_of', lang, province=province_name)} — {_period(folder.name, lang)}",
         counts=_counts(mine, lang),
         back=back,
         heads=_heads("index_commune", lang),
@@ -187,7 +198,8 @@ def write_root_index(reports_dir: Path, lang: str) -> None:
         reports = json.loads(state_file.read_text(encoding="utf-8")).get("reports", {})
         built = sum(r["status"] == "built" for r in reports.values())
         count = text("index_count", lang, built=built, failed=len(reports) - built)
-        periods.append({"period": state_file.parent.name, "count": count})
+        name = state_file.parent.name
+        periods.append({"period": name, "label": _period(name, lang), "count": count})
     _write(
         reports_dir / "index.html",
         "root.html.j2",
