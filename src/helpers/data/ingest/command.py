@@ -268,11 +268,7 @@ def ingest(
     options = Options.of(figures, as_of, month)
     data_dir = Path(data_dir)
     processed = storage.processed_dir(data_dir)
-    if (processed / storage.SAMPLE_MARKER).exists():
-        raise InputError(
-            f"{processed} holds the synthetic sample: ingest your data into another "
-            "folder with --data-dir, or remove the sample first"
-        )
+    read.refuse_sample(data_dir)
     given = places.selector(province)
     found = read.files([paths] if isinstance(paths, str | Path) else paths)
     journal.recover(data_dir)

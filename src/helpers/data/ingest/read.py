@@ -56,8 +56,10 @@ class Source:
         return self._chunks()
 
 
-def files(paths) -> list[Path]:
-    """The files named: a folder means every export in it (.csv, .xlsx, .xls, .ods), sorted."""
+def files(paths, suffixes: tuple[str, ...] = SUFFIXES) -> list[Path]:
+    """The files named: a folder means every export in it (by default .csv, .xlsx, .xls,
+    .ods; `suffixes` for a source with files of its own kind), sorted; each file once."""
+    kinds = ", ".join(suffixes)
     out: list[Path] = []
     for given in paths:
         path = Path(given)
@@ -65,21 +67,29 @@ def files(paths) -> list[Path]:
             found = sorted(
                 p
                 for p in path.iterdir()
-                if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith((".", "~$"))
+                if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith((".", "~$"))
             )
             if not found:
-                raise InputError(f"{path}: no .csv, .xlsx, .xls or .ods files in this folder")
+                raise InputError(f"{path}: no {kinds} files in this folder")
             out += found
         elif path.is_file():
-            if path.suffix.lower() not in SUFFIXES:
-                raise InputError(
-                    f"{path}: unsupported file type {path.suffix!r}: expected .csv, .xlsx, .xls or .ods"
-                )
+            if path.suffix.lower() not in suffixes:
+                raise InputError(f"{path}: unsupported file type {path.suffix!r}: expected {kinds}")
             out.append(path)
         else:
             raise InputError(f"{path}: no such file or folder")
     unique = {p.resolve(): p for p in reversed(out)}
     return [p for p in out if unique.get(p.resolve()) is p]
+
+
+def refuse_sample(data_dir: Path | str) -> None:
+    """A user's data never goes into a folder that holds the synthetic sample."""
+    processed = storage.processed_dir(data_dir)
+    if (processed / storage.SAMPLE_MARKER).exists():
+        raise InputError(
+            f"{processed} holds the synthetic sample: ingest your data into another "
+            "folder with --data-dir, or remove the sample first"
+        )
 
 
 def sources(path: Path, table: str, sheet: str | None = None, chunk_rows: int = CHUNK_ROWS) -> list[Source]:

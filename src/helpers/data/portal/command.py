@@ -50,18 +50,13 @@ def ingest_index(
     """Read and check every file named; write nothing unless all pass; then replace the
     snapshots they give. Returns a summary (see `describe`)."""
     data_dir = Path(data_dir)
-    processed = storage.processed_dir(data_dir)
-    if (processed / storage.SAMPLE_MARKER).exists():
-        raise InputError(
-            f"{processed} holds the synthetic sample: ingest your data into another "
-            "folder with --data-dir, or remove the sample first"
-        )
+    read.refuse_sample(data_dir)
     when = _period(period)
     day = _as_of(as_of, when)
     journal.recover(data_dir)  # what an interrupted run left, first
     given = _province(province)
     run = Run(when, day, given)
-    for path in _files([paths] if isinstance(paths, str | Path) else paths):
+    for path in read.files([paths] if isinstance(paths, str | Path) else paths, (JSON, *read.SUFFIXES)):
         _bounded(path)
         responses = _read_json(path) if path.suffix.lower() == JSON else read_table(path, sheet)
         for response in responses:
@@ -115,32 +110,6 @@ def _province(text: str | None) -> str | None:
     if given is not None and given[1] is not None:
         raise InputError(f"--province {text}: the portal's index is by the 34 current provinces")
     return None if given is None else given[0]
-
-
-def _files(paths) -> list[Path]:
-    """The files named: a folder means every saved response (.json) and table in it."""
-    out: list[Path] = []
-    suffixes = (JSON, *read.SUFFIXES)
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            found = sorted(
-                p
-                for p in path.iterdir()
-                if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith((".", "~$"))
-            )
-            if not found:
-                raise InputError(f"{path}: no .json, .csv, .xlsx, .xls or .ods files in this folder")
-            out += found
-        elif path.is_file():
-            if path.suffix.lower() not in suffixes:
-                raise InputError(
-                    f"{path}: unsupported file type {path.suffix!r}: expected .json, .csv or a spreadsheet"
-                )
-            out.append(path)
-        else:
-            raise InputError(f"{path}: no such file or folder")
-    return list(dict.fromkeys(out))
 
 
 def _bounded(path: Path) -> None:
