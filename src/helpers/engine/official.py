@@ -38,22 +38,14 @@ def indicator_ids() -> dict[str, str]:
     return {i["index_group"]: i["id"] for i in reference.catalog()["indicators"] if i.get("index_group")}
 
 
-def _unit_key(frame: pd.DataFrame) -> pd.Series:
-    """Who a row is about: a province or commune code where the name matched one, `VN` for
-    the country, else the portal's name (or code, where the name was not kept) for
-    departments and unmatched names: the portal gives codes in some responses only."""
-    portal = "portal:" + frame["portal_unit_name"].fillna(frame["portal_unit_code"]).fillna("")
-    level = frame["unit_level"]
-    key = np.where(
-        (level == "commune") & frame["commune_code"].notna(),
-        frame["commune_code"],
-        np.where(
-            (level == "province") & frame["province_code"].notna(),
-            frame["province_code"],
-            np.where(level == "country", "VN", portal),
-        ),
-    )
-    return pd.Series(key, index=frame.index)
+_UNIT_KEY = """CASE
+    WHEN unit_level = 'commune' AND commune_code IS NOT NULL THEN commune_code
+    WHEN unit_level = 'province' AND province_code IS NOT NULL THEN province_code
+    WHEN unit_level = 'country' THEN 'VN'
+    ELSE 'portal:' || coalesce(portal_unit_name, portal_unit_code, '') END"""
+"""Who a row is about (SQL): a province or commune code where the name matched one, `VN` for
+the country, else the portal's name (or code, where the name was not kept) for departments
+and unmatched names: the portal gives codes in some responses only."""
 
 
 def _stats(data_dir: Path | str) -> tuple:
@@ -62,11 +54,20 @@ def _stats(data_dir: Path | str) -> tuple:
     return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
 
 
-def index_rows(data_dir: Path | str) -> pd.DataFrame:
-    """Every row of the table, each with its `unit_key`, duplicates across files dropped
-    (a rank kept where one copy has it), and the totals derived from six groups added;
-    remembered while no file of the table changes."""
-    return _index_rows(str(data_dir), _stats(data_dir)).copy()
+def index_rows(data_dir: Path | str, period: Period | str | None = None) -> pd.DataFrame:
+    """Every row of the table (of one period, where given: a review reads its own), each with
+    its `unit_key`, duplicates across files dropped (a rank kept where one copy has it), and
+    the totals derived from six groups added; remembered while no file of the table changes."""
+    return _index_rows(str(data_dir), _stats(data_dir), None if period is None else str(period)).copy()
+
+
+def periods_held(data_dir: Path | str) -> list[str]:
+    """The periods the table holds figures for, as labelled (2025, 2026-Q3)."""
+    files = [str(p) for p in storage.table_files(data_dir, TABLE)]
+    if not files:
+        return []
+    query = "SELECT DISTINCT period FROM read_parquet($files) ORDER BY period"
+    return [r[0] for r in storage.shared_connection().execute(query, {"files": files}).fetchall()]
 
 
 def latest_of(data_dir: Path | str, period: Period | str) -> pd.DataFrame:
@@ -77,21 +78,31 @@ def latest_of(data_dir: Path | str, period: Period | str) -> pd.DataFrame:
 
 @lru_cache(maxsize=8)
 def _latest(data_dir: str, stats: tuple, period: str) -> pd.DataFrame:
-    return latest(_index_rows(data_dir, stats), period)
+    return latest(_index_rows(data_dir, stats, period), period)
 
 
-@lru_cache(maxsize=4)
-def _index_rows(data_dir: str, stats: tuple) -> pd.DataFrame:
+@lru_cache(maxsize=8)
+def _index_rows(data_dir: str, stats: tuple, period: str | None) -> pd.DataFrame:
     names = INDEX_766.names
     if not stats:
         return pd.DataFrame(columns=[*names, "unit_key", "derived"])
-    frame = storage.read_table(data_dir, TABLE).to_pandas()
-    for column in ("period_start_on", "period_end_on", "as_of"):
-        frame[column] = pd.to_datetime(frame[column]).dt.date
-    frame["unit_key"] = _unit_key(frame)
-    frame["derived"] = False
-    frame = frame.sort_values(["rank", "source_file"], na_position="last", kind="stable")
-    frame = frame.drop_duplicates(_DUPLICATE_KEY, keep="first")
+    # one row per unit, period, snapshot, group and metric: the same published figure may come
+    # in two files (a response and a summary); the copy with a rank is kept
+    key = ", ".join(f'"{c}"' for c in _DUPLICATE_KEY)
+    files = [str(p) for p in storage.table_files(data_dir, TABLE)]
+    where = "" if period is None else "WHERE period = $period"
+    params = {"files": files} | ({} if period is None else {"period": period})
+    frame = (
+        storage.shared_connection()
+        .sql(
+            f"""SELECT *, {_UNIT_KEY} AS unit_key, false AS derived FROM read_parquet($files) {where}
+                QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY rank NULLS LAST, source_file) = 1
+                ORDER BY rank NULLS LAST, source_file, {key}""",
+            params=params,
+        )
+        .to_arrow_table()
+        .to_pandas()  # dates as calendar dates
+    )
     return pd.concat([frame, _derived_totals(frame)], ignore_index=True)
 
 

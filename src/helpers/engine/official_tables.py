@@ -115,8 +115,8 @@ def official_trend(unit: str | Unit, period: str | Period, data_dir: Path | str 
     snapshot date (`as_of`), one column per group and the total (missing where that snapshot
     did not give it), and the total's rank and peers."""
     period = _period(period)
-    rows = index_rows(data_dir)
-    rows = rows[(rows["period"] == str(period)) & rows["metric"].isna()]
+    rows = index_rows(data_dir, period)
+    rows = rows[rows["metric"].isna()]
     heads = ranked(rows) if len(rows) else rows.assign(of=pd.Series(dtype=float))
     mine = heads[heads["unit_key"] == _unit_key(unit)]
     columns = ["as_of", *GROUPS, "rank", "of"]
@@ -214,10 +214,8 @@ def official_vs_estimate(
     key = _unit_key(unit)
     official = official[official["unit_key"] == key] if len(official) else official
     heads = official.set_index("group") if len(official) else pd.DataFrame()
-    metrics = index_rows(data_dir)
-    metrics = metrics[
-        (metrics["unit_key"] == key) & (metrics["period"] == str(period)) & metrics["metric"].notna()
-    ]
+    metrics = index_rows(data_dir, period)
+    metrics = metrics[(metrics["unit_key"] == key) & metrics["metric"].notna()]
     rows = []
     for entry in groups():
         group = entry["group"]

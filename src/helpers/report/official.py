@@ -19,9 +19,9 @@ from helpers.core.formatting import date_words, format_value, period_words
 from helpers.core.periods import parse_period
 from helpers.core.text import reader_name, text
 from helpers.core.units import Unit
-from helpers.data import storage
 from helpers.engine import official_tables as tables
-from helpers.engine.official import GROUPS, TABLE, index_rows
+from helpers.engine.official import GROUPS
+from helpers.engine.official import periods_held as official_periods
 from helpers.engine.score import group_of
 from helpers.report.params import Params
 
@@ -138,10 +138,8 @@ def sentence(official: pd.DataFrame, unit: Unit, lang: str) -> str | None:
 
 def periods_held(params: Params) -> list[str]:
     """The periods the official index is held for, in the reader's words."""
-    if not storage.table_files(params.data_dir, TABLE):
-        return []
     periods = sorted(
-        {parse_period(p) for p in index_rows(params.data_dir)["period"]},
+        {parse_period(p) for p in official_periods(params.data_dir)},
         key=lambda p: (p.start.year, -p.n_months, p.start),
     )
     return [period_words(p, params.lang) for p in periods]
