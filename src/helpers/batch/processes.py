@@ -58,7 +58,7 @@ def serve(conn, shared: Shared | None) -> None:
 
     warm_up()  # done already where forked from the warm server
     # one of as many workers as cores: a query takes one thread (DuckDB takes one per core)
-    storage.shared_connection().execute("SET threads = 1")
+    storage.shared_connection().sql("SET threads = 1")
     preload(shared)
     conn.send("ready")
     while True:

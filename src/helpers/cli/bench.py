@@ -200,7 +200,7 @@ def commune_floor(data_dir: str, province: str) -> None:
 
     warm_up()
     refresh_mart(data_dir)
-    storage.shared_connection().execute("SET threads = 1")  # one core, as each worker of a build
+    storage.shared_connection().sql("SET threads = 1")  # one core, as each worker of a build
     periods = (parse_period("2025"), parse_period(DEFAULT_BASELINE))
     preload(Shared(data_dir, COMMUNE_REVIEW.reads["commune"], periods))
     source = json.loads(COMMUNE_REVIEW.notebook.read_text(encoding="utf-8"))

@@ -34,7 +34,7 @@ def connect():
     con = duckdb.connect()
     # inside Jupyter, DuckDB refuses to change the setting unless ipywidgets is installed
     with contextlib.suppress(duckdb.Error):
-        con.execute("SET enable_progress_bar = false")
+        con.sql("SET enable_progress_bar = false")  # run now: no result left pending on the connection
     return con
 
 

@@ -67,7 +67,8 @@ def periods_held(data_dir: Path | str) -> list[str]:
     if not files:
         return []
     query = "SELECT DISTINCT period FROM read_parquet($files) ORDER BY period"
-    return [r[0] for r in storage.shared_connection().execute(query, {"files": files}).fetchall()]
+    with storage.shared_connection().cursor() as con:  # its own: other queries may be pending
+        return [r[0] for r in con.execute(query, {"files": files}).fetchall()]
 
 
 def latest_of(data_dir: Path | str, period: Period | str) -> pd.DataFrame:
@@ -92,17 +93,17 @@ def _index_rows(data_dir: str, stats: tuple, period: str | None) -> pd.DataFrame
     files = [str(p) for p in storage.table_files(data_dir, TABLE)]
     where = "" if period is None else "WHERE period = $period"
     params = {"files": files} | ({} if period is None else {"period": period})
-    frame = (
-        storage.shared_connection()
-        .sql(
-            f"""SELECT *, {_UNIT_KEY} AS unit_key, false AS derived FROM read_parquet($files) {where}
-                QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY rank NULLS LAST, source_file) = 1
-                ORDER BY rank NULLS LAST, source_file, {key}""",
-            params=params,
+    with storage.shared_connection().cursor() as con:  # its own: other queries may be pending
+        frame = (
+            con.sql(
+                f"""SELECT *, {_UNIT_KEY} AS unit_key, false AS derived FROM read_parquet($files) {where}
+                    QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY rank NULLS LAST, source_file) = 1
+                    ORDER BY rank NULLS LAST, source_file, {key}""",
+                params=params,
+            )
+            .to_arrow_table()
+            .to_pandas()  # dates as calendar dates
         )
-        .to_arrow_table()
-        .to_pandas()  # dates as calendar dates
-    )
     return pd.concat([frame, _derived_totals(frame)], ignore_index=True)
 
 
