@@ -206,6 +206,34 @@ def test_ranking_of_the_communes_and_departments_of_a_province(portal):
     assert departments[["unit", "unit_name"]].values.tolist() == [["H44.07", DEPARTMENT]]
 
 
+def test_a_batch_leaves_the_periods_frames_for_its_reports(portal, tmp_path):
+    """`p06 build` computes a period's rows, snapshots and latest snapshot once and leaves them
+    beside the mart; a report's process reads them instead of computing them again, and
+    answers the same (the hand-worked figures of the tests above)."""
+    import shutil
+
+    from helpers.core.periods import parse_period
+    from helpers.engine import official
+
+    data = tmp_path / "data"
+    shutil.copytree(portal, data)
+    official.share_official(data, [parse_period("2026"), parse_period("2026-Q3")])
+    left = sorted(p.name.split("-")[1] for p in (data / "mart" / "shared").glob("official-*.feather"))
+    assert left == ["latest", "latest", "rows", "rows", "snapshots", "snapshots"]
+    for cached in (official._latest, official._snapshots, official._index_rows):
+        cached.cache_clear()  # as in a worker process: nothing computed yet
+    stats = official._stats(data)
+    assert official._shared(str(data), stats, "2026", "latest") is not None
+    table = official_index("25", "2026", data, lang="en").set_index("group")
+    assert (table.at["total", "score"], table.at["total", "rank"], table.at["total", "of"]) == (69.77, 2, 4)
+    assert (table.at["progress", "numerator"], table.at["progress", "denominator"]) == (1800, 2000)
+    assert [str(d) for d in official_trend("25", "2026", data)["as_of"]] == ["2026-09-30", "2026-10-31"]
+    ranking = official_ranking("25", "2026", data, lang="en")
+    assert ranking["unit"].tolist() == ["07900", "08494", "07894", "H44.199"]
+    assert (ranking.iloc[0]["weakest_group"], ranking.iloc[0]["weakest_score"]) == ("digitisation", 9.15)
+    assert official._shared(str(data), stats, "2025", "latest") is None  # a period not left
+
+
 def test_p06_indicators_carries_recomputed(portal, capsys):
     args = ["indicators", "--unit", "25", "--period", "2026", "--format", "json", "--lang", "en"]
     assert main([*args, "--data-dir", str(portal)]) == 0

@@ -24,7 +24,7 @@ from helpers.engine.blocks import BLOCKS_BY_NAME
 from helpers.engine.compute import compute_cached, precompute
 from helpers.engine.mart import current_mart, read_marker
 from helpers.engine.notes import Notes
-from helpers.engine.official import indicator_ids
+from helpers.engine.official import indicator_ids, share_official
 from helpers.engine.specs import specs
 
 # ---- reviews --------------------------------------------------------------------------------
@@ -103,6 +103,7 @@ def share_computations(
     """Compute each level over each period once, for every report of a batch to read; with
     `load`, also read them into this process (a worker about to run the batch's reports)."""
     marker = current_mart(data_dir)
+    share_official(data_dir, list(periods))
     for level in levels:
         blocks, token = computation_key(marker, level)
         for period in dict.fromkeys(periods):

@@ -69,6 +69,7 @@ class Notes:
         """The official index: where its figure comes from, and why it is not recomputed."""
         date = f"{row.as_of:%d/%m/%Y}" if row.as_of is not None and not pd.isna(row.as_of) else ""
         return [self.t(self._OFFICIAL[key], date=date) for key in row.official_note.split("|")]
+
     def _basis(self, basis: dict, as_of) -> list[str]:
         """Which figures a stock (or a level) is made of: monthly figures, totals to a date
         (at which dates), or both; and months whose figures disagree with the totals."""

@@ -13,6 +13,8 @@ figures the source gives.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from helpers.core import reference
 from helpers.core.periods import Period, month_index
 from helpers.data import storage
 from helpers.data.schema import INDEX_766
+from helpers.engine.mart import mart_dir
 from helpers.engine.score import groups, recompute_groups
 
 TABLE = INDEX_766.name
@@ -77,13 +80,76 @@ def latest_of(data_dir: Path | str, period: Period | str) -> pd.DataFrame:
     return _latest(str(data_dir), _stats(data_dir), str(period)).copy()
 
 
+def snapshots_of(data_dir: Path | str, period: Period | str) -> pd.DataFrame:
+    """The group and total rows of every snapshot of a period held, ranked (`ranked`),
+    remembered while no file of the table changes: every unit's trend reads them."""
+    return _snapshots(str(data_dir), _stats(data_dir), str(period)).copy()
+
+
+# ---- what a batch computes once for all its reports ------------------------------------------------
+
+
+SHARED = ("rows", "snapshots", "latest")
+"""The frames of a period a batch leaves for its reports: its rows, its snapshots ranked, its
+latest snapshot (`index_rows`, `snapshots_of`, `latest_of`)."""
+
+
+def shared_path(data_dir: str, stats: tuple, period: str, frame: str) -> Path:
+    """Where a batch leaves one of a period's frames (beside the mart's shared computations,
+    named by the table's files, so a change to them never reads a stale one)."""
+    key = hashlib.sha256(json.dumps([list(map(list, stats)), period, frame]).encode()).hexdigest()[:20]
+    return mart_dir(data_dir) / "shared" / f"official-{frame}-{key}.feather"
+
+
+def share_official(data_dir: Path | str, periods: list[Period]) -> None:
+    """Compute each period's frames once and leave them for the reports of a batch (every
+    review reads them first; a worker reads them in milliseconds instead of computing them
+    again). Nothing is left where the table is not held."""
+    stats = _stats(data_dir)
+    if not stats:
+        return
+    made = {"rows": _index_rows, "snapshots": _snapshots, "latest": _latest}
+    for period in dict.fromkeys(str(p) for p in periods):
+        for frame in SHARED:
+            target = shared_path(str(data_dir), stats, period, frame)
+            if not target.exists():
+                result = made[frame](str(data_dir), stats, period)
+                with storage.atomic_path(target) as tmp:
+                    result.reset_index(drop=True).to_feather(tmp)
+
+
+def _shared(data_dir: str, stats: tuple, period: str | None, frame: str) -> pd.DataFrame | None:
+    """A frame a batch left for this period, where it did."""
+    if period is None or not stats:
+        return None
+    path = shared_path(data_dir, stats, period, frame)
+    return pd.read_feather(path) if path.exists() else None
+
+
+@lru_cache(maxsize=8)
+def _snapshots(data_dir: str, stats: tuple, period: str) -> pd.DataFrame:
+    shared = _shared(data_dir, stats, period, "snapshots")
+    if shared is not None:
+        return shared
+    rows = _index_rows(data_dir, stats, period)
+    heads = rows[rows["metric"].isna()]
+    heads = ranked(heads) if len(heads) else heads.assign(of=pd.Series(dtype=float))
+    return heads.reset_index(drop=True)
+
+
 @lru_cache(maxsize=8)
 def _latest(data_dir: str, stats: tuple, period: str) -> pd.DataFrame:
-    return latest(_index_rows(data_dir, stats, period), period)
+    shared = _shared(data_dir, stats, period, "latest")
+    if shared is not None:
+        return shared
+    return latest(_index_rows(data_dir, stats, period), period).reset_index(drop=True)
 
 
 @lru_cache(maxsize=8)
 def _index_rows(data_dir: str, stats: tuple, period: str | None) -> pd.DataFrame:
+    shared = _shared(data_dir, stats, period, "rows")
+    if shared is not None:
+        return shared
     names = INDEX_766.names
     if not stats:
         return pd.DataFrame(columns=[*names, "unit_key", "derived"])
@@ -209,34 +275,42 @@ def indicator_rows(data_dir: Path | str, level: str, period: Period, units: list
     heads = latest_of(data_dir, period) if have and level != "legacy_province" else pd.DataFrame()
     if len(heads):
         heads = heads[heads["unit_key"].isin(set(units))]
-    found = {(r.unit_key, r.group): r for r in heads.itertuples()} if len(heads) else {}
-    records = []
-    for group in GROUPS:
-        for unit in units:
-            row = found.get((unit, group))
-            note = "no_table" if not have else "no_snapshot" if row is None else _note(row)
-            records.append(
-                {
-                    "unit_code": unit,
-                    "indicator": ids[group],
-                    "numerator": np.nan if row is None else row.numerator,
-                    "denominator": np.nan if row is None else row.denominator,
-                    "value": np.nan if row is None else row.score,
-                    "months": period.n_months,
-                    "months_covered": 0 if row is None else months_covered(period, row.as_of),
-                    "as_of": None if row is None else row.as_of,
-                    "absent": "",
-                    "partly": "",
-                    "recomputed": np.nan if row is None else row.recomputed,
-                    "official_rank": np.nan if row is None else row.rank,
-                    "official_of": np.nan if row is None else row.of,
-                    "official_note": note,
-                }
-            )
-    out = pd.DataFrame(records)
-    for column in ("numerator", "denominator", "value", "recomputed", "official_rank", "official_of"):
-        out[column] = out[column].astype(float)
-    return out
+    columns = ["unit_key", "group", "numerator", "denominator", "score", "as_of", "recomputed", "rank", "of",
+               "derived", "formula_note"]  # fmt: skip
+    heads = heads[columns] if len(heads) else pd.DataFrame(columns=columns)
+    heads = heads.drop_duplicates(["unit_key", "group"], keep="last")
+    grid = pd.DataFrame(
+        {"group": np.repeat(GROUPS, len(units)), "unit_key": np.tile(np.asarray(units, object), len(GROUPS))}
+    )
+    rows = grid.merge(
+        heads.astype({"unit_key": object, "group": object}),
+        on=["unit_key", "group"],
+        how="left",
+        indicator=True,
+    )
+    found = rows["_merge"] == "both"
+    n = len(rows)
+    notes = np.full(n, "no_table" if not have else "no_snapshot", dtype=object)
+    notes[found.to_numpy()] = [_note(r) for r in rows[found].itertuples()]
+    as_of = rows["as_of"].astype(object).where(found, None).tolist()
+    return pd.DataFrame(  # columns from lists: the types pandas gives the records of `compute`
+        {
+            "unit_code": rows["unit_key"].tolist(),
+            "indicator": rows["group"].map(ids).tolist(),
+            "numerator": rows["numerator"].astype(float),
+            "denominator": rows["denominator"].astype(float),
+            "value": rows["score"].astype(float),
+            "months": [period.n_months] * n,
+            "months_covered": [months_covered(period, d) if d is not None else 0 for d in as_of],
+            "as_of": as_of,
+            "absent": [""] * n,
+            "partly": [""] * n,
+            "recomputed": rows["recomputed"].astype(float),
+            "official_rank": rows["rank"].astype(float),
+            "official_of": rows["of"].astype(float),
+            "official_note": notes.tolist(),
+        }
+    )
 
 
 def _note(row) -> str:

@@ -22,7 +22,7 @@ from helpers.core.periods import Period, parse_period
 from helpers.core.text import text
 from helpers.core.units import Unit, names, parse_unit
 from helpers.engine.indicators import review
-from helpers.engine.official import GROUPS, index_rows, latest_of, ranked
+from helpers.engine.official import GROUPS, index_rows, latest_of, snapshots_of
 from helpers.engine.score import group_of, groups, parts_of_score, recompute_parts, score_parts
 
 _NOTE_KEYS = {"formula_not_published": "note_formula_not_published", "no_figures": "note_no_figures"}
@@ -115,9 +115,7 @@ def official_trend(unit: str | Unit, period: str | Period, data_dir: Path | str 
     snapshot date (`as_of`), one column per group and the total (missing where that snapshot
     did not give it), and the total's rank and peers."""
     period = _period(period)
-    rows = index_rows(data_dir, period)
-    rows = rows[rows["metric"].isna()]
-    heads = ranked(rows) if len(rows) else rows.assign(of=pd.Series(dtype=float))
+    heads = snapshots_of(data_dir, period)
     mine = heads[heads["unit_key"] == _unit_key(unit)]
     columns = ["as_of", *GROUPS, "rank", "of"]
     if mine.empty:
@@ -158,37 +156,61 @@ def official_ranking(
     ours = (
         names("commune", sorted(heads["commune_code"].dropna().unique()), lang) if level == "commune" else {}
     )
-    rows = []
-    for _key, unit in heads.groupby("unit_key", sort=False):
-        by_group = unit.set_index("group")
-        total = by_group.loc["total"] if "total" in by_group.index else None
-        parts = by_group.drop(index="total", errors="ignore")
-        share = parts["score"] / parts["max_score"].where(parts["max_score"] > 0)
-        weakest = share.idxmin() if share.notna().any() else None
-        first = unit.iloc[0]
-        codes = unit["portal_unit_code"].dropna()
-        first = first.copy()
-        first["portal_unit_code"] = codes.iloc[0] if len(codes) else None
-        matched = isinstance(first["commune_code"], str)
-        rows.append(
-            {
-                "unit": first["commune_code"] if matched else first["portal_unit_code"],
-                "unit_name": ours.get(first["commune_code"]) if matched else first["portal_unit_name"],
-                "portal_code": first["portal_unit_code"],
-                "matched": matched,
-                "score": np.nan if total is None else total["score"],
-                "rank": np.nan if total is None else total["rank"],
-                "of": np.nan if total is None else total["of"],
-                "as_of": (total if total is not None else first)["as_of"],
-                "weakest_group": weakest,
-                "weakest_name": group_label(weakest, lang) if weakest else None,
-                "weakest_score": np.nan if weakest is None else parts.at[weakest, "score"],
-                "weakest_points": np.nan if weakest is None else parts.at[weakest, "max_score"],
-            }
-        )
+    rows = [_ranking_row(unit, ours, lang) for unit in _ranking_facts(heads).to_dict("records")]
     out = _frame(rows, columns)
     out = out.sort_values(["score", "unit_name"], ascending=[False, True], na_position="last", kind="stable")
     return out.reset_index(drop=True)
+
+
+def _ranking_facts(heads: pd.DataFrame) -> pd.DataFrame:
+    """Per unit (in the order the source lists them): its first row's codes, name and date,
+    its first portal code given, its total's score, rank and date, and its weakest group
+    (the first furthest from its points, as a share of them), all at once for a province's
+    communes."""
+    first = heads.drop_duplicates("unit_key").set_index("unit_key")
+    coded = heads.dropna(subset=["portal_unit_code"]).drop_duplicates("unit_key")
+    totals = heads[heads["group"] == "total"].drop_duplicates("unit_key").set_index("unit_key")
+    parts = heads[heads["group"] != "total"]
+    parts = parts.assign(share=parts["score"] / parts["max_score"].where(parts["max_score"] > 0))
+    parts = parts[parts["share"].notna()]
+    weakest = parts.loc[parts.groupby("unit_key", sort=False)["share"].idxmin()].set_index("unit_key")
+    keys = first.index
+    return pd.DataFrame(
+        {
+            "commune_code": first["commune_code"].astype(object),
+            "portal_unit_name": first["portal_unit_name"].astype(object),
+            "portal_unit_code": coded.set_index("unit_key")["portal_unit_code"].reindex(keys).astype(object),
+            "has_total": keys.isin(totals.index),
+            "score": totals["score"].reindex(keys),
+            "rank": totals["rank"].reindex(keys),
+            "of": totals["of"].reindex(keys),
+            "as_of": totals["as_of"].reindex(keys).where(keys.isin(totals.index), first["as_of"]),
+            "weakest_group": weakest["group"].reindex(keys).astype(object),
+            "weakest_score": weakest["score"].reindex(keys),
+            "weakest_points": weakest["max_score"].reindex(keys),
+        },
+        index=keys,
+    )
+
+
+def _ranking_row(unit: dict, ours: dict, lang: str) -> dict:
+    matched = isinstance(unit["commune_code"], str)
+    code = unit["portal_unit_code"] if isinstance(unit["portal_unit_code"], str) else None
+    weakest = unit["weakest_group"] if isinstance(unit["weakest_group"], str) else None
+    return {
+        "unit": unit["commune_code"] if matched else code,
+        "unit_name": ours.get(unit["commune_code"]) if matched else unit["portal_unit_name"],
+        "portal_code": code,
+        "matched": matched,
+        "score": unit["score"],
+        "rank": unit["rank"],
+        "of": unit["of"],
+        "as_of": unit["as_of"],
+        "weakest_group": weakest,
+        "weakest_name": group_label(weakest, lang) if weakest else None,
+        "weakest_score": unit["weakest_score"],
+        "weakest_points": unit["weakest_points"],
+    }
 
 
 # ---- our estimate beside it ----------------------------------------------------------------------------

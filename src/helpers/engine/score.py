@@ -87,15 +87,22 @@ def metric_parts() -> dict[str, dict]:
     }
 
 
+@lru_cache(maxsize=1)
+def _metric_specs() -> pd.DataFrame:
+    """Points, threshold and score without a denominator of each metric a part scores, by
+    metric code (looked up for a whole period's figures at once)."""
+    columns = ["points", "threshold", "empty"]
+    rows = {metric: [part.get(c) for c in columns] for metric, part in metric_parts().items()}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=columns).astype(float)
+
+
 def figure_points(figures: pd.DataFrame) -> pd.DataFrame:
     """Each published metric (rows with metric, numerator, denominator, ratio) as the
     catalog's formula scores it: its percentage (from its numerator and denominator where
     the source gives them, else its published ratio; none where the denominator is 0) and
     its points (missing for a metric no part scores)."""
-    parts = metric_parts()
-    spec = pd.DataFrame([parts.get(m, {}) for m in figures["metric"]], index=figures.index)
-    for column in ("points", "threshold", "empty"):
-        spec[column] = spec[column].astype(float) if column in spec else np.nan
+    spec = _metric_specs().reindex(figures["metric"].to_numpy())
+    spec.index = figures.index
     num, den = figures["numerator"].astype(float), figures["denominator"].astype(float)
     given = num.notna() & den.notna()
     pct = (100.0 * num / den.where(den > 0)).where(given, figures["ratio"].astype(float))
