@@ -45,6 +45,7 @@ _BEFORE, _AFTER = r"(?<![\w.,/+\-])", r"(?![\w/\-]|[.,]\d)"
 _PHONE = re.compile(_BEFORE + r"(?:\+84|84|0)[ .\-]?[2-9](?:[ .\-]?\d){8,9}" + _AFTER)
 _ID = re.compile(_BEFORE + r"(?:\d{12}|\d{9}|0\d\d(?: \d{3}){3}|\d{4} \d{4} \d{4})" + _AFTER)
 _WORD = re.compile(r"[^\W\d_]+(?:/[^\W\d_]+)?")
+# a pattern matched against data, not text a reader sees (the middle names Văn and Thị)
 _CANDIDATE = r"@|\d[\d .\-]{7,}\d|\p{Lu}\S*\s+\p{Lu}|\s(?:văn|thị|van|thi)\s"
 """Values `scan` reads in Python (RE2, over the distinct values at once): any other value
 holds no e-mail, no long number and no two capitalised words running, so nothing to find."""

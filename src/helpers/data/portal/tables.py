@@ -30,11 +30,13 @@ def read_table(path: Path, sheet: str | None = None) -> list[Response]:
         scored = [g for g in ("total", *_groups()) if g in columns]
         if not ({"unit", "unit_code"} & set(columns)) or not scored:
             where = f"{path}" + (f", sheet {source.sheet}" if source.sheet else "")
-            unit = vocab.column_specs(TABLE)["unit"]["vi"][0]
+            specs = vocab.column_specs(TABLE)
+            unit, total = specs["unit"]["vi"][0], specs["total"]["vi"][0]
+            group = " or ".join(specs["transparency"]["vi"])
             raise InputError(
                 f"{where}: the header row (row {source.header_row}) names no unit column or no score: "
                 f"expected a unit column such as {unit!r} and the total or the groups "
-                "(Tổng điểm; Công khai, minh bạch or CKMB; ...)"
+                f"({total}; {group}; ...)"
             )
         response = Response("score table", "all")
         for chunk in source.chunks():
