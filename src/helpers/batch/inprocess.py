@@ -25,6 +25,7 @@ from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
 from jupyter_client.jsonutil import json_default
 from nbclient.exceptions import CellExecutionError
+from papermill import execute as papermill_execute
 from papermill.engines import Engine, papermill_engines
 from traitlets import Type
 from traitlets.config import Config
@@ -223,6 +224,19 @@ class InProcessEngine(Engine):
 
 
 papermill_engines.register(ENGINE, InProcessEngine)
+
+_WRITE_IPYNB = papermill_execute.write_ipynb
+
+
+def _write_ipynb(nb, path) -> None:
+    """papermill's last step, skipped where the notebook goes nowhere (`execute_here` gives
+    no output path): papermill serialises the whole executed notebook, charts included, only
+    to discard it."""
+    if path is not None:
+        _WRITE_IPYNB(nb, path)
+
+
+papermill_execute.write_ipynb = _write_ipynb
 
 
 @contextmanager

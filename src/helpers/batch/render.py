@@ -56,6 +56,15 @@ class PageExporter(HTMLExporter):
         html = _HEADING.sub(_heading_as_text, html)
         return _OUTPUT.sub(r'<div class="\1" tabindex="0"', html), resources
 
+    def _preprocess(self, nb, resources):
+        """The preprocessors run on the copy `from_notebook_node` has just made, without
+        nbconvert's two more deep copies of the notebook and its validation after each
+        preprocessor (a fifth of a commune review's rendering): a notebook executed here is
+        written by nbformat itself, and the tags are only removed."""
+        for preprocessor in self._preprocessors:
+            nb, resources = preprocessor(nb, resources)
+        return nb, resources
+
 
 def with_alt(html: str, output, mime: str) -> str:
     """An image output's HTML with the alt text of its metadata on its first <img>."""

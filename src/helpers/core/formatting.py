@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from functools import lru_cache
 
 from helpers.core.periods import Period, from_months
 from helpers.core.text import text
@@ -120,8 +121,10 @@ def period_words(period: Period, lang: str, form: str = "label") -> str:
     )
 
 
+@lru_cache(maxsize=512)
 def month_words(day: date, lang: str) -> str:
-    """A month as a sentence names it: `tháng 03/2024`, `March 2024`."""
+    """A month as a sentence names it: `tháng 03/2024`, `March 2024` (a note of every unit
+    of a table may name the same month)."""
     month = date(day.year, day.month, 1)
     return period_words(from_months(month, month), lang)
 

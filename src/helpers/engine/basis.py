@@ -87,32 +87,30 @@ class Bases:
         self, frame: pd.DataFrame, block: str, column: str, rows: str, only_totals: bool = False
     ) -> np.ndarray:
         facts = self._read(block, column)
+        known = facts.to_dict("index")  # a unit's facts by key: one lookup each, not a row taken
+        written: dict[tuple, str] = {}  # units of the same facts share one note
+        no_totals = "" if only_totals else _as_json({"totals": 0})
         out = []
         for unit, mart_rows in zip(self.units, frame[rows].to_numpy(dtype=float, na_value=0.0), strict=True):
             if not mart_rows:
                 out.append("")
                 continue
-            if unit not in facts.index:
-                out.append("" if only_totals else _as_json({"totals": 0}))
+            f = known.get(unit)
+            if f is None:
+                out.append(no_totals)
                 continue
-            f = facts.loc[unit]
             totals = int(f["totals"])
             if only_totals and not totals:
                 out.append("")
                 continue
-            out.append(
-                _as_json(
-                    {
-                        "totals": totals,
-                        "first": _day(f["first"]),
-                        "last": _day(f["last"]),
-                        # monthly figures count where a series adds them after its total, or a
-                        # series the side table does not hold (a province without totals)
-                        "flows": bool(f["flows"] or mart_rows > float(f["side_rows"])),
-                        "disagree": int(f["disagree"]),
-                    }
-                )
-            )
+            # monthly figures count where a series adds them after its total, or a series the
+            # side table does not hold (a province without totals)
+            flows = bool(f["flows"] or mart_rows > float(f["side_rows"]))
+            key = (totals, _day(f["first"]), _day(f["last"]), flows, int(f["disagree"]))
+            if key not in written:
+                names = ("totals", "first", "last", "flows", "disagree")
+                written[key] = _as_json(dict(zip(names, key, strict=True)))
+            out.append(written[key])
         return np.array(out, dtype=object)
 
 

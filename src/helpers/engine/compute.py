@@ -227,10 +227,22 @@ def precompute(data_dir: Path | str, level: str, period: Period, blocks: tuple[s
     target = shared_path(data_dir, level, period, blocks, token)
     if not target.exists():
         frame = compute(data_dir, level, period, list(blocks))
-        frame = frame.assign(as_of=[None if m is None else m.isoformat() for m in frame["as_of"]])
+        frame = frame.assign(as_of=_dates_as(frame["as_of"], lambda m: m.isoformat()))
         with storage.atomic_path(target) as tmp:
             frame.to_parquet(tmp, index=False)
     return target
+
+
+def _day(text) -> date | None:
+    return date.fromisoformat(text) if isinstance(text, str) else None
+
+
+def _dates_as(values: pd.Series, convert) -> list:
+    """`as_of` written as text for a file, or read back as dates: each of its few distinct
+    values converted once (a computation holds one per unit and indicator)."""
+    values = values.tolist()
+    done = {v: None if v is None else convert(v) for v in dict.fromkeys(values)}
+    return [done[v] for v in values]
 
 
 @lru_cache(maxsize=16)
@@ -243,6 +255,6 @@ def compute_cached(
     path = shared_path(data_dir, level, period, blocks, mart_token)
     if path.exists():
         frame = pd.read_parquet(path)
-        frame["as_of"] = [date.fromisoformat(m) if isinstance(m, str) else None for m in frame["as_of"]]
+        frame["as_of"] = _dates_as(frame["as_of"], _day)
         return frame
     return compute(data_dir, level, period, list(blocks))

@@ -5,7 +5,9 @@ what the Decision 766 score covers. Every sentence comes from report_text.yml.""
 from __future__ import annotations
 
 import json
+from collections import namedtuple
 from datetime import date
+from functools import lru_cache
 
 import pandas as pd
 
@@ -14,6 +16,19 @@ from helpers.core.text import reader_name, text
 from helpers.engine.blocks import BLOCKS_BY_NAME
 from helpers.engine.compute import has_data
 from helpers.engine.score import unmeasured_parts
+
+
+@lru_cache(maxsize=64)
+def _span_words(first: str, last: str, lang: str) -> str:
+    """`2022-01`, `2025-12` in the reader's words (asked for every unit without data)."""
+    return months_words(date.fromisoformat(f"{first}-01"), date.fromisoformat(f"{last}-01"), lang)
+
+
+def _rows(frame: pd.DataFrame):
+    """The rows of a table as named tuples of plain values: `itertuples` reads a column of
+    text one value at a time, a province's communes have thousands of rows."""
+    row = namedtuple("Row", frame.columns)
+    return map(row._make, zip(*(frame[c].tolist() for c in frame.columns), strict=True))
 
 
 class Notes:
@@ -37,14 +52,12 @@ class Notes:
     def span(self, block: str) -> str:
         """The months a table's data covers, in the reader's words."""
         first, last = self.covers.get(block) or [None, None]
-        if not first:
-            return "–"
-        return months_words(date.fromisoformat(f"{first}-01"), date.fromisoformat(f"{last}-01"), self.lang)
+        return _span_words(first, last, self.lang) if first else "–"
 
     def for_rows(self, out: pd.DataFrame) -> list[str | None]:
         unmeasured = self._unmeasured(out)
         notes = []
-        for row in out.itertuples():
+        for row in _rows(out):
             if row.indicator == "score_766":
                 pts = 0 if pd.isna(row.denominator) else int(row.denominator)
                 names = [in_sentence(self.name("part", p), self.lang) for p in unmeasured[row.unit_code]]

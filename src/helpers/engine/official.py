@@ -57,11 +57,14 @@ def _stats(data_dir: Path | str) -> tuple:
     return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
 
 
-def index_rows(data_dir: Path | str, period: Period | str | None = None) -> pd.DataFrame:
+def index_rows(data_dir: Path | str, period: Period | str | None = None, **match: str) -> pd.DataFrame:
     """Every row of the table (of one period, where given: a review reads its own), each with
     its `unit_key`, duplicates across files dropped (a rank kept where one copy has it), and
-    the totals derived from six groups added; remembered while no file of the table changes."""
-    return _index_rows(str(data_dir), _stats(data_dir), None if period is None else str(period)).copy()
+    the totals derived from six groups added; remembered while no file of the table changes.
+    `match` (a period given): only the rows with these values (`unit_key="44"`)."""
+    if period is None:
+        return _index_rows(str(data_dir), _stats(data_dir), None).copy()
+    return _matching("rows", data_dir, period, match)
 
 
 def periods_held(data_dir: Path | str) -> list[str]:
@@ -74,16 +77,43 @@ def periods_held(data_dir: Path | str) -> list[str]:
         return [r[0] for r in con.execute(query, {"files": files}).fetchall()]
 
 
-def latest_of(data_dir: Path | str, period: Period | str) -> pd.DataFrame:
+def latest_of(data_dir: Path | str, period: Period | str, **match: str) -> pd.DataFrame:
     """`latest` over the table held, remembered while no file of the table changes: every
-    table of a review asks for the same period's snapshot."""
-    return _latest(str(data_dir), _stats(data_dir), str(period)).copy()
+    table of a review asks for the same period's snapshot. `match`: only the rows with these
+    values (`unit_key="44"`, or `province_code="44", unit_level="commune"`)."""
+    return _matching("latest", data_dir, period, match)
 
 
-def snapshots_of(data_dir: Path | str, period: Period | str) -> pd.DataFrame:
+def snapshots_of(data_dir: Path | str, period: Period | str, **match: str) -> pd.DataFrame:
     """The group and total rows of every snapshot of a period held, ranked (`ranked`),
-    remembered while no file of the table changes: every unit's trend reads them."""
-    return _snapshots(str(data_dir), _stats(data_dir), str(period)).copy()
+    remembered while no file of the table changes: every unit's trend reads them. `match`:
+    only the rows with these values."""
+    return _matching("snapshots", data_dir, period, match)
+
+
+def _matching(frame: str, data_dir: Path | str, period: Period | str, match: dict[str, str]) -> pd.DataFrame:
+    """One of a period's frames, or its rows with the values of `match`, in the frame's order:
+    taken by the positions found once for each value, not by comparing every row of the
+    frame again for each unit a review asks about."""
+    data_dir, stats, period = str(data_dir), _stats(data_dir), str(period)
+    whole = _FRAMES[frame](data_dir, stats, period)
+    if not match:
+        return whole.copy()
+    columns = tuple(match)
+    key = tuple(match.values()) if len(columns) > 1 else match[columns[0]]
+    found = _positions(data_dir, stats, period, frame, columns).get(key)
+    return whole.iloc[found if found is not None else []]
+
+
+@lru_cache(maxsize=16)
+def _positions(data_dir: str, stats: tuple, period: str, frame: str, columns: tuple[str, ...]) -> dict:
+    """The rows of each value (each combination of values) of `columns` in one of a period's
+    frames, by position; rows missing a value belong to none."""
+    whole = _FRAMES[frame](data_dir, stats, period)
+    if whole.empty:
+        return {}
+    by = list(columns) if len(columns) > 1 else columns[0]
+    return whole.groupby(by, sort=False, dropna=True).indices
 
 
 # ---- what a batch computes once for all its reports ------------------------------------------------
@@ -108,12 +138,11 @@ def share_official(data_dir: Path | str, periods: list[Period]) -> None:
     stats = _stats(data_dir)
     if not stats:
         return
-    made = {"rows": _index_rows, "snapshots": _snapshots, "latest": _latest}
     for period in dict.fromkeys(str(p) for p in periods):
         for frame in SHARED:
             target = shared_path(str(data_dir), stats, period, frame)
             if not target.exists():
-                result = made[frame](str(data_dir), stats, period)
+                result = _FRAMES[frame](str(data_dir), stats, period)
                 with storage.atomic_path(target) as tmp:
                     result.reset_index(drop=True).to_feather(tmp)
 
@@ -190,6 +219,10 @@ def _derived_totals(frame: pd.DataFrame) -> pd.DataFrame:
     return out.assign(group="total", metric=None, numerator=np.nan, denominator=np.nan, ratio=np.nan).assign(
         rank=np.nan, derived=True
     )
+
+
+_FRAMES = {"rows": _index_rows, "snapshots": _snapshots, "latest": _latest}
+"""How each of a period's frames is made (or read where a batch left it)."""
 
 
 # ---- a period's latest snapshot -----------------------------------------------------------------
@@ -291,8 +324,11 @@ def indicator_rows(data_dir: Path | str, level: str, period: Period, units: list
     found = rows["_merge"] == "both"
     n = len(rows)
     notes = np.full(n, "no_table" if not have else "no_snapshot", dtype=object)
-    notes[found.to_numpy()] = [_note(r) for r in rows[found].itertuples()]
+    hit = rows[found]
+    published = zip(hit["derived"].tolist(), hit["formula_note"].tolist(), strict=True)
+    notes[found.to_numpy()] = [_note(derived, formula) for derived, formula in published]
     as_of = rows["as_of"].astype(object).where(found, None).tolist()
+    covered = {d: months_covered(period, d) for d in dict.fromkeys(as_of)}  # a few dates, many units
     return pd.DataFrame(  # columns from lists: the types pandas gives the records of `compute`
         {
             "unit_code": rows["unit_key"].tolist(),
@@ -301,7 +337,7 @@ def indicator_rows(data_dir: Path | str, level: str, period: Period, units: list
             "denominator": rows["denominator"].astype(float),
             "value": rows["score"].astype(float),
             "months": [period.n_months] * n,
-            "months_covered": [months_covered(period, d) if d is not None else 0 for d in as_of],
+            "months_covered": [covered[d] for d in as_of],
             "as_of": as_of,
             "absent": [""] * n,
             "partly": [""] * n,
@@ -313,8 +349,8 @@ def indicator_rows(data_dir: Path | str, level: str, period: Period, units: list
     )
 
 
-def _note(row) -> str:
-    parts = ["derived_total" if row.derived else "published"]
-    if isinstance(row.formula_note, str):
-        parts.append(row.formula_note)
+def _note(derived: bool, formula_note) -> str:
+    parts = ["derived_total" if derived else "published"]
+    if isinstance(formula_note, str):
+        parts.append(formula_note)
     return "|".join(parts)

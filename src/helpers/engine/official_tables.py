@@ -71,8 +71,8 @@ def official_index(
     source's figures), formula_source and note (why not recomputed). Empty where no figure
     of the unit for the period is held."""
     period = _period(period)
-    heads = latest_of(data_dir, period)
-    heads = heads[heads["unit_key"] == _unit_key(unit)].set_index("group") if len(heads) else heads
+    heads = latest_of(data_dir, period, unit_key=_unit_key(unit))
+    heads = heads.set_index("group") if len(heads) else heads
     codes = {g["group"]: g["code"] for g in groups()}
     rows = []
     for group in GROUPS:
@@ -115,8 +115,7 @@ def official_trend(unit: str | Unit, period: str | Period, data_dir: Path | str 
     snapshot date (`as_of`), one column per group and the total (missing where that snapshot
     did not give it), and the total's rank and peers."""
     period = _period(period)
-    heads = snapshots_of(data_dir, period)
-    mine = heads[heads["unit_key"] == _unit_key(unit)]
+    mine = snapshots_of(data_dir, period, unit_key=_unit_key(unit))
     columns = ["as_of", *GROUPS, "rank", "of"]
     if mine.empty:
         return pd.DataFrame(columns=columns)
@@ -148,11 +147,10 @@ def official_ranking(
     each with its weakest group: the one furthest from its points, as a share of them."""
     period = _period(period)
     code = _unit_key(province)
-    heads = latest_of(data_dir, period)
+    heads = latest_of(data_dir, period, province_code=code, unit_level=level)
     columns = RANKING_COLUMNS
     if heads.empty:
         return pd.DataFrame(columns=columns)
-    heads = heads[(heads["province_code"] == code) & (heads["unit_level"] == level)]
     ours = (
         names("commune", sorted(heads["commune_code"].dropna().unique()), lang) if level == "commune" else {}
     )
@@ -232,12 +230,11 @@ def official_vs_estimate(
     period = _period(period)
     table = review(unit, period, baseline, data_dir=data_dir, lang=lang)
     ours = parts_of_score(table, lang).assign(group_id=[p["group"] for p in score_parts()])
-    official = latest_of(data_dir, period)
     key = _unit_key(unit)
-    official = official[official["unit_key"] == key] if len(official) else official
+    official = latest_of(data_dir, period, unit_key=key)
     heads = official.set_index("group") if len(official) else pd.DataFrame()
-    metrics = index_rows(data_dir, period)
-    metrics = metrics[(metrics["unit_key"] == key) & metrics["metric"].notna()]
+    metrics = index_rows(data_dir, period, unit_key=key)
+    metrics = metrics[metrics["metric"].notna()]
     rows = []
     for entry in groups():
         group = entry["group"]
