@@ -222,7 +222,7 @@ def test_a_batch_leaves_the_periods_frames_for_its_reports(portal, tmp_path):
     assert left == ["latest", "latest", "rows", "rows", "snapshots", "snapshots"]
     for cached in (official._latest, official._snapshots, official._index_rows):
         cached.cache_clear()  # as in a worker process: nothing computed yet
-    stats = official._stats(data)
+    stats = official.table_stats(data)
     assert official._shared(str(data), stats, "2026", "latest") is not None
     table = official_index("25", "2026", data, lang="en").set_index("group")
     assert (table.at["total", "score"], table.at["total", "rank"], table.at["total", "of"]) == (69.77, 2, 4)

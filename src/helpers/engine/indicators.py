@@ -8,8 +8,6 @@ peers at once); the definitions from the catalog (`data/reference/indicators.yml
 
 from __future__ import annotations
 
-import hashlib
-import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,7 +20,7 @@ from helpers.core.periods import Period
 from helpers.core.units import COUNTRY, Unit, names, parse_scope
 from helpers.engine.blocks import BLOCKS_BY_NAME
 from helpers.engine.compute import compute_cached, precompute
-from helpers.engine.mart import current_mart, read_marker
+from helpers.engine.mart import current_mart, inputs_token, read_marker
 from helpers.engine.notes import Notes
 from helpers.engine.official import indicator_ids, share_official
 from helpers.engine.specs import specs
@@ -93,8 +91,7 @@ def computation_key(marker: dict, mart_level: str) -> tuple[tuple[str, ...], str
     """The blocks a level reads and a token of the mart's inputs: what a computation is
     remembered (and shared by a batch) under."""
     blocks = tuple(b for b in marker["blocks"] if mart_level != "commune" or BLOCKS_BY_NAME[b].has_commune)
-    token = hashlib.sha256(json.dumps(marker["inputs"], sort_keys=True).encode()).hexdigest()
-    return blocks, token
+    return blocks, inputs_token(marker)
 
 
 def share_computations(

@@ -12,6 +12,7 @@ inputs give the same bytes, and a rebuild after a change equals a build from scr
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -241,6 +242,12 @@ def refresh_mart(data_dir: Path | str) -> dict:
     if _up_to_date(data_dir, marker, check=True):
         return {**marker, "skipped": True}
     return build_mart(data_dir)
+
+
+def inputs_token(marker: dict) -> str:
+    """A token of the mart's inputs (`current_mart`'s marker): what is computed from the
+    mart is remembered under it."""
+    return hashlib.sha256(json.dumps(marker["inputs"], sort_keys=True).encode()).hexdigest()
 
 
 def current_mart(data_dir: Path | str) -> dict:

@@ -51,7 +51,7 @@ the country, else the portal's name (or code, where the name was not kept) for d
 and unmatched names: the portal gives codes in some responses only."""
 
 
-def _stats(data_dir: Path | str) -> tuple:
+def table_stats(data_dir: Path | str) -> tuple:
     """What tells whether the table's files changed: their paths, times and sizes."""
     files = storage.table_files(data_dir, TABLE)
     return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
@@ -63,7 +63,7 @@ def index_rows(data_dir: Path | str, period: Period | str | None = None, **match
     the totals derived from six groups added; remembered while no file of the table changes.
     `match` (a period given): only the rows with these values (`unit_key="44"`)."""
     if period is None:
-        return _index_rows(str(data_dir), _stats(data_dir), None).copy()
+        return _index_rows(str(data_dir), table_stats(data_dir), None).copy()
     return _matching("rows", data_dir, period, match)
 
 
@@ -95,7 +95,7 @@ def _matching(frame: str, data_dir: Path | str, period: Period | str, match: dic
     """One of a period's frames, or its rows with the values of `match`, in the frame's order:
     taken by the positions found once for each value, not by comparing every row of the
     frame again for each unit a review asks about."""
-    data_dir, stats, period = str(data_dir), _stats(data_dir), str(period)
+    data_dir, stats, period = str(data_dir), table_stats(data_dir), str(period)
     whole = _FRAMES[frame](data_dir, stats, period)
     if not match:
         return whole.copy()
@@ -135,7 +135,7 @@ def share_official(data_dir: Path | str, periods: list[Period]) -> None:
     """Compute each period's frames once and leave them for the reports of a batch (every
     review reads them first; a worker reads them in milliseconds instead of computing them
     again). Nothing is left where the table is not held."""
-    stats = _stats(data_dir)
+    stats = table_stats(data_dir)
     if not stats:
         return
     for period in dict.fromkeys(str(p) for p in periods):

@@ -12,6 +12,7 @@ formatted text; labels in the reader's language from the catalog and report_text
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,8 @@ from helpers.core.periods import Period, parse_period
 from helpers.core.text import text
 from helpers.core.units import Unit, names, parse_unit
 from helpers.engine.indicators import review
-from helpers.engine.official import GROUPS, index_rows, latest_of, snapshots_of
+from helpers.engine.mart import current_mart, inputs_token
+from helpers.engine.official import GROUPS, index_rows, latest_of, snapshots_of, table_stats
 from helpers.engine.score import group_of, groups, parts_of_score, recompute_parts, score_parts
 
 _NOTE_KEYS = {"formula_not_published": "note_formula_not_published", "no_figures": "note_no_figures"}
@@ -226,8 +228,16 @@ def official_vs_estimate(
     difference (estimate − official), then a row per part (`row` = part) with the portal's
     metric and ratio, its points by the portal (published, else recomputed from its
     figures; its numerator, denominator and recomputed points where the source gives them),
-    our indicator's value and points, the difference, and why a side is missing."""
-    period = _period(period)
+    our indicator's value and points, the difference, and why a side is missing.
+    Remembered while the mart's inputs and the index's files are the same (a review shows
+    it in its section and files it in its documents)."""
+    unit = unit if isinstance(unit, Unit) else parse_unit(unit)
+    inputs = (inputs_token(current_mart(data_dir)), table_stats(data_dir))
+    return _vs_cached(unit, _period(period), str(data_dir), baseline, lang, inputs).copy()
+
+
+@lru_cache(maxsize=8)
+def _vs_cached(unit: Unit, period: Period, data_dir: str, baseline, lang: str, inputs: tuple) -> pd.DataFrame:
     table = review(unit, period, baseline, data_dir=data_dir, lang=lang)
     ours = parts_of_score(table, lang).assign(group_id=[p["group"] for p in score_parts()])
     key = _unit_key(unit)

@@ -9,6 +9,7 @@ to a period.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +18,7 @@ from helpers.core.periods import from_months
 from helpers.core.units import Unit
 from helpers.data import storage
 from helpers.engine.compute import ratio
-from helpers.engine.mart import block_path, current_mart
+from helpers.engine.mart import block_path, current_mart, inputs_token
 from helpers.engine.specs import specs
 from helpers.engine.windows import monthly_column, monthly_window
 
@@ -40,7 +41,7 @@ def monthly(
             for s in mine:
                 out[s.id] = float("nan")
             continue
-        rows = _block_rows(data_dir, block, unit, end, mine)
+        rows = _block_rows(data_dir, block, unit, end, mine, marker)
         covered = rows.index[rows["rows"] > 0] if len(rows) else rows.index
         if len(rows):
             rows = rows.reindex(from_months(min(rows.index), end).months(), fill_value=0)
@@ -57,16 +58,29 @@ def monthly(
     return out[[i for i in indicators if i in out]]
 
 
-def _block_rows(data_dir: Path | str, block: str, unit: Unit, end: date, mine: list) -> pd.DataFrame:
+def _block_rows(
+    data_dir: Path | str, block: str, unit: Unit, end: date, mine: list, marker: dict
+) -> pd.DataFrame:
+    """The unit's months of a block up to `end`, with the columns its indicators read."""
     columns = sorted({"rows"} | {monthly_column(*p) for s in mine for p in (s.numerator, s.denominator) if p})
-    rows = (
-        storage.shared_connection()
-        .execute(
-            f"SELECT month, {', '.join(columns)} FROM read_parquet(?) "
-            "WHERE level = ? AND unit_code = ? AND month <= ? ORDER BY month",
-            [str(block_path(data_dir, block)), unit.level, unit.code, end],
-        )
-        .df()
-    )
+    frame, positions = _level_rows(str(block_path(data_dir, block)), unit.level, inputs_token(marker))
+    rows = frame.iloc[positions.get(unit.code, [])]
+    return rows.loc[rows["month"] <= end, ["month", *columns]].set_index("month")
+
+
+@lru_cache(maxsize=8)
+def _level_rows(path: str, level: str, token: str) -> tuple[pd.DataFrame, dict]:
+    """Every unit's months of a block at one level, in month order, with the columns any
+    indicator's chart reads, and each unit's rows by position: read once for all the reviews
+    of a batch instead of once for each, remembered while the mart's inputs (`token`) are
+    the same."""
+    wanted = {"rows"} | {monthly_column(*p) for s in specs() for p in (s.numerator, s.denominator) if p}
+    con = storage.shared_connection()
+    held = [r[0] for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [path]).fetchall()]
+    columns = ", ".join(c for c in held if c in wanted)
+    rows = con.execute(
+        f"SELECT unit_code, month, {columns} FROM read_parquet(?) WHERE level = ? ORDER BY unit_code, month",
+        [path, level],
+    ).df()
     rows["month"] = pd.to_datetime(rows["month"]).dt.date
-    return rows.set_index("month")
+    return rows, rows.groupby("unit_code", sort=False).indices

@@ -83,19 +83,26 @@ def data_sources(data_dir: Path, lang: str, until: date) -> list[str]:
 def published_periods(data_dir: Path, until: date, lang: str) -> str | None:
     """The periods of the official index held up to `until`, and its latest snapshot's date:
     `năm 2025 (cập nhật đến ngày 31/12/2025)` (its rows are periods, not months)."""
-    files = [str(f) for f in storage.table_files(data_dir, "index_766")]
+    files = tuple((str(f), f.stat().st_mtime_ns) for f in storage.table_files(data_dir, "index_766"))
     if not files:
         return None
-    found = storage.shared_connection().execute(
-        "SELECT period, max(as_of) FROM read_parquet(?) WHERE period_start_on <= ? GROUP BY period",
-        [files, until],
-    ).fetchall()
+    found = _published(files, until)
     if not found:
         return None
     periods = sorted((parse_period(p) for p, _ in found), key=lambda p: (p.start.year, -p.n_months, p.start))
     latest = max(day for _, day in found)
     named = ", ".join(period_words(p, lang) for p in periods)
     return text("source_published", lang, periods=named, date=date_words(latest, lang))
+
+
+@lru_cache(maxsize=8)
+def _published(files: tuple, until: date) -> list[tuple[str, date]]:
+    """Each period of the official index held up to `until` and its latest snapshot's date,
+    remembered while no file changes (every review of a batch says it)."""
+    return storage.shared_connection().execute(
+        "SELECT period, max(as_of) FROM read_parquet(?) WHERE period_start_on <= ? GROUP BY period",
+        [[f for f, _ in files], until],
+    ).fetchall()
 
 
 def table_spans(data_dir: Path, until: date) -> dict[str, tuple[int, date | None, date | None]]:
