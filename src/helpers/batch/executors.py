@@ -49,8 +49,8 @@ class LocalExecutor:
         shared: Shared | None = None,
     ) -> Iterator[Result]:
         """`prepare` (computing what all reports share) while the workers' fork server warms
-        up, then start the workers, each reading `shared`, and run the tasks; yield their
-        results as they finish."""
+        up and the workers start from it, then let each read `shared`, and run the tasks;
+        yield their results as they finish."""
         size = self.size(len(tasks))
         processes.start_server()  # it warms up while `prepare` runs
         prepared = threading.Event()
@@ -61,7 +61,7 @@ class LocalExecutor:
             initargs=(prepared, shared),
         )
         try:
-            for _ in range(size):  # the threads start now, and their processes once prepared
+            for _ in range(size):  # the threads and their processes start now
                 pool.submit(int)
             try:
                 prepare()
@@ -80,13 +80,17 @@ class LocalExecutor:
 
 
 def _start_worker(prepared: threading.Event, shared: Shared | None) -> None:
-    """A thread's worker process, started once the build has computed what all share (a
-    process that will not start now is tried again by the thread's first report)."""
-    prepared.wait()
+    """A thread's worker process: started now (once the fork server has warmed up, it
+    connects to the data while the build computes what all reports share), and told when
+    that is done (a process that will not start is tried again by the thread's first
+    report)."""
+    worker = processes.mine(shared)
     try:
-        processes.mine(shared).start()
+        worker.start()
+        prepared.wait()
+        worker.prepared()
     except Exception:  # noqa: BLE001 - the first report then says why
-        processes.mine(shared).stop()
+        worker.stop()
 
 
 def _run_task(shared: Shared | None, *task) -> Result:

@@ -49,8 +49,8 @@ def start_server() -> None:
 
 
 def serve(conn, shared: Shared | None) -> None:
-    """A worker process: read what the build computed for all, then run each job sent until
-    the build closes the pipe."""
+    """A worker process: start, wait until the build has computed what all its reports share
+    and read it, then run each job sent until the build closes the pipe."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build decides when its workers stop
     os.chdir(NOTEBOOK_DIR)  # where a kernel of the notebooks runs
     from helpers.batch.worker import preload, run_job, warm_up
@@ -59,6 +59,12 @@ def serve(conn, shared: Shared | None) -> None:
     warm_up()  # done already where forked from the warm server
     # one of as many workers as cores: a query takes one thread (DuckDB takes one per core)
     storage.shared_connection().sql("SET threads = 1")
+    conn.send("started")
+    try:
+        if conn.recv() != "prepared":  # pragma: no cover - the build sends nothing else first
+            return
+    except EOFError:  # the build ended before it had anything for this worker
+        return
     preload(shared)
     conn.send("ready")
     while True:
@@ -76,22 +82,34 @@ class WorkerProcess:
         self.shared = shared
         self.process = None
         self.conn = None
+        self.ready = False
 
     def start(self) -> None:
-        """Start the process and wait until it has read what the build shares."""
+        """Start the process (it may start while the build is still computing what its
+        reports share: it waits for `prepared`)."""
         parent, child = _CONTEXT.Pipe()
         self.process = _CONTEXT.Process(target=serve, args=(child, self.shared), daemon=True)
         self.process.start()
         child.close()
         self.conn = parent
-        if self.conn.recv() != "ready":  # pragma: no cover - serve sends nothing else first
+        if self.conn.recv() != "started":  # pragma: no cover - serve sends nothing else first
             raise RuntimeError("a worker process did not start")
+        self.ready = False
+
+    def prepared(self) -> None:
+        """Tell the process that what the build shares is computed; wait until it has read it."""
+        self.conn.send("prepared")
+        if self.conn.recv() != "ready":  # pragma: no cover - serve sends nothing else next
+            raise RuntimeError("a worker process did not start")
+        self.ready = True
 
     def run(self, job: Job, out_dir: str, fingerprint: str, source: str, formats: tuple, code: str) -> Result:
         """Run one job in the process (started first if it is not running)."""
         if self.process is None or not self.process.is_alive():
             self.stop()
             self.start()
+        if not self.ready:
+            self.prepared()  # a process started after the build's shared computation
         try:
             self.conn.send((job, out_dir, fingerprint, source, formats, code))
             return self.conn.recv()
