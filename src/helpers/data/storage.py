@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,13 +40,16 @@ def connect():
 
 
 _SHARED = {}
+_SHARED_LOCK = threading.Lock()
 
 
 def shared_connection():
     """One DuckDB connection per process for read-only queries: opening one costs about
-    15 ms, and a report asks dozens of questions."""
+    15 ms, and a report asks dozens of questions (a thread of its own takes a `cursor()`)."""
     if "con" not in _SHARED:
-        _SHARED["con"] = connect()
+        with _SHARED_LOCK:
+            if "con" not in _SHARED:
+                _SHARED["con"] = connect()
     return _SHARED["con"]
 
 

@@ -8,6 +8,7 @@ peers at once); the definitions from the catalog (`data/reference/indicators.yml
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -98,15 +99,22 @@ def share_computations(
     data_dir: Path | str, levels: list[str], periods: list[Period], load: bool = False
 ) -> None:
     """Compute each level over each period once, for every report of a batch to read; with
-    `load`, also read them into this process (a worker about to run the batch's reports)."""
+    `load`, also read them into this process (a worker about to run the batch's reports).
+
+    The official index of each period is made in a thread of its own meanwhile (its query,
+    and the levels' queries, run outside the interpreter's lock), the baseline's first: a
+    level's computation of a period reads that period's official index, and waits for it."""
     marker = current_mart(data_dir)
-    share_official(data_dir, list(periods))
-    for level in levels:
-        blocks, token = computation_key(marker, level)
-        for period in dict.fromkeys(periods):
-            precompute(data_dir, level, period, blocks, token)
-            if load:
-                compute_cached(str(data_dir), level, period, blocks, token)
+    order = list(reversed(dict.fromkeys(periods)))  # the baseline's index is the smaller, or none
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="p06-official") as pool:
+        official = [pool.submit(share_official, data_dir, [period]) for period in order]
+        for period, made in zip(order, official, strict=True):
+            made.result()
+            for level in levels:
+                blocks, token = computation_key(marker, level)
+                precompute(data_dir, level, period, blocks, token)
+                if load:
+                    compute_cached(str(data_dir), level, period, blocks, token)
 
 
 def review_units(

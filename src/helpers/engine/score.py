@@ -119,14 +119,20 @@ def recompute_parts(group: str, figures: pd.DataFrame | None) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     figures = figures.drop_duplicates("metric")
     scored = figure_points(figures)
-    by_metric = figures.assign(pct=scored["pct"], recomputed=scored["points"]).set_index("metric")
-    rows = []
-    for part in group_of(group)["parts"]:
-        metric = part.get("metric")
-        if metric in by_metric.index:
-            figure = by_metric.loc[metric]
-            rows.append([part["id"], metric, figure["numerator"], figure["denominator"], figure["pct"],
-                         figure["recomputed"], figure["score"]])  # fmt: skip
+    values = zip(  # each metric's figures as plain values: a group has a handful
+        figures["numerator"].tolist(),
+        figures["denominator"].tolist(),
+        scored["pct"].tolist(),
+        scored["points"].tolist(),
+        figures["score"].tolist(),
+        strict=True,
+    )
+    by_metric = dict(zip(figures["metric"].tolist(), values, strict=True))
+    rows = [
+        [part["id"], part["metric"], *by_metric[part["metric"]]]
+        for part in group_of(group)["parts"]
+        if part.get("metric") in by_metric
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
