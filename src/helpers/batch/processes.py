@@ -53,12 +53,13 @@ def serve(conn, shared: Shared | None) -> None:
     and read it, then run each job sent until the build closes the pipe."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build decides when its workers stop
     os.chdir(NOTEBOOK_DIR)  # where a kernel of the notebooks runs
-    from helpers.batch.worker import preload, run_job, warm_up
+    from helpers.batch.worker import preload, read_ahead, run_job, warm_up
     from helpers.data import storage
 
     warm_up()  # done already where forked from the warm server
     # one of as many workers as cores: a query takes one thread (DuckDB takes one per core)
     storage.shared_connection().sql("SET threads = 1")
+    read_ahead(shared)
     conn.send("started")
     try:
         if conn.recv() != "prepared":  # pragma: no cover - the build sends nothing else first

@@ -96,6 +96,20 @@ def code_imported() -> str:
     return _STARTED["code"]
 
 
+def read_ahead(shared: Shared | None) -> None:
+    """While the build still computes what all its reports share: read what they read that
+    is there already (the official index's frames, made first, and what the data covers up
+    to each period's end)."""
+    if shared is None:
+        return
+    from helpers.engine.official import read_shared
+    from helpers.report.heading import table_spans
+
+    read_shared(shared.data_dir, list(shared.periods))
+    for period in shared.periods:
+        table_spans(shared.data_dir, period.end_day)
+
+
 def preload(shared: Shared | None) -> None:
     """Read what the build computed for all its reports into this process."""
     if shared is not None and shared.levels:

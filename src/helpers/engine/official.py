@@ -147,6 +147,26 @@ def share_official(data_dir: Path | str, periods: list[Period]) -> None:
                     result.reset_index(drop=True).to_feather(tmp)
 
 
+LOOKUPS = {
+    "rows": [("unit_key",)],
+    "snapshots": [("unit_key",)],
+    "latest": [("unit_key",), ("province_code", "unit_level")],
+}
+"""How reviews look up each of a period's frames: a unit's rows, a province's communes."""
+
+
+def read_shared(data_dir: Path | str, periods: list[Period]) -> None:
+    """Read the frames a batch has left for each period, and where each unit's rows are,
+    into this process; a period whose frames are not all there yet is left (read when a
+    review first asks, or made where no batch left it)."""
+    data_dir, stats = str(data_dir), table_stats(data_dir)
+    for period in dict.fromkeys(str(p) for p in periods):
+        if stats and all(shared_path(data_dir, stats, period, frame).exists() for frame in SHARED):
+            for frame in SHARED:
+                for columns in LOOKUPS[frame]:
+                    _positions(data_dir, stats, period, frame, columns)
+
+
 def _shared(data_dir: str, stats: tuple, period: str | None, frame: str) -> pd.DataFrame | None:
     """A frame a batch left for this period, where it did."""
     if period is None or not stats:
