@@ -154,3 +154,25 @@ def test_text_from_data_is_never_mathematics():
     fig = plots.stacked_bars(pd.DataFrame({"a": [1]}, index=["Sở $x$ và $"]), {"a": "A"}, "T", "n")
     fig.canvas.draw()  # an unbalanced `$` would raise here if labels were parsed as mathematics
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Sở $x$ và $"]
+
+
+def test_svg_of_a_chart_is_matplotlibs_own_with_each_text_measured_once():
+    import io
+
+    from helpers.report import svg_canvas
+
+    frame = pd.DataFrame({"x": [1.0, 5.0, 3.0]}, index=[date(2025, m, 1) for m in (1, 2, 3)])
+
+    def chart():
+        return plots.trend_chart(frame, {"x": "Hồ sơ trực tuyến"}, "Tỷ lệ hồ sơ", "%", "vi")
+
+    own = io.StringIO()
+    chart().savefig(own, format="svg", metadata={"Date": None, "Creator": None})
+    svg_canvas._measured.cache_clear()
+    first = plots.svg_text(chart())
+    measured = svg_canvas._measured.cache_info()
+    second = plots.svg_text(chart())
+    again = svg_canvas._measured.cache_info()
+    assert first == second == own.getvalue()  # the same bytes as matplotlib's SVG canvas
+    assert measured.misses > 0 and again.misses == measured.misses  # the second chart measured nothing
+    assert again.hits > measured.hits

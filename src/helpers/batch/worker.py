@@ -98,14 +98,16 @@ def code_imported() -> str:
 
 def read_ahead(shared: Shared | None) -> None:
     """While the build still computes what all its reports share: read what they read that
-    is there already (the official index's frames, made first, and what the data covers up
-    to each period's end)."""
+    is there already (the official index's frames and the levels made first, what the data
+    covers up to each period's end)."""
     if shared is None:
         return
+    from helpers.engine.indicators import read_computed
     from helpers.engine.official import read_shared
     from helpers.report.heading import table_spans
 
     read_shared(shared.data_dir, list(shared.periods))
+    read_computed(shared.data_dir, list(shared.levels), list(shared.periods))
     for period in shared.periods:
         table_spans(shared.data_dir, period.end_day)
 

@@ -20,7 +20,7 @@ from helpers.core.errors import InputError
 from helpers.core.periods import Period
 from helpers.core.units import COUNTRY, Unit, names, parse_scope
 from helpers.engine.blocks import BLOCKS_BY_NAME
-from helpers.engine.compute import compute_cached, precompute
+from helpers.engine.compute import compute_cached, precompute, shared_path
 from helpers.engine.mart import current_mart, inputs_token, read_marker
 from helpers.engine.notes import Notes
 from helpers.engine.official import indicator_ids, share_official
@@ -115,6 +115,17 @@ def share_computations(
                 precompute(data_dir, level, period, blocks, token)
                 if load:
                     compute_cached(str(data_dir), level, period, blocks, token)
+
+
+def read_computed(data_dir: Path | str, levels: list[str], periods: list[Period]) -> None:
+    """Read into this process the computations a batch has left already (a worker waiting
+    for the rest); none is computed here."""
+    marker = current_mart(data_dir)
+    for period in dict.fromkeys(periods):
+        for level in levels:
+            blocks, token = computation_key(marker, level)
+            if shared_path(data_dir, level, period, blocks, token).exists():
+                compute_cached(str(data_dir), level, period, blocks, token)
 
 
 def review_units(

@@ -90,21 +90,12 @@ def _image(fig) -> None:
     formats = os.environ.get(CHART_FORMAT, "png").split(",")
     bundle = {}
     if "svg" in formats:
-        bundle["image/svg+xml"] = svg_text(fig) if "png" not in formats else _svg_keeping(fig)
+        bundle["image/svg+xml"] = svg_text(fig, close="png" not in formats)  # else drawn again as PNG
     if "png" in formats or not bundle:
         bundle["image/png"] = base64.b64encode(png_bytes(fig)).decode()
     bundle["text/plain"] = alt
     metadata = {mime: {"alt": alt} for mime in bundle if mime.startswith("image/")}
     _display(bundle, metadata=metadata, raw=True)
-
-
-def _svg_keeping(fig) -> str:
-    """SVG of a figure that is drawn again afterwards (as PNG)."""
-    import io
-
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return buffer.getvalue()
 
 
 def bullets(items: list[str], params: Params) -> None:

@@ -68,13 +68,17 @@ def png_bytes(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def svg_text(fig: Figure) -> str:
-    """The figure as SVG text, the same for the same figure, and the figure freed."""
+def svg_text(fig: Figure, close: bool = True) -> str:
+    """The figure as SVG text, the same for the same figure, and the figure freed (unless it
+    is to be drawn again)."""
     import io
 
+    from helpers.report.svg_canvas import BACKEND
+
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    plt.close(fig)
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, backend=BACKEND)
+    if close:
+        plt.close(fig)
     return buffer.getvalue()
 
 
