@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.core import reference
 from helpers.core.periods import from_months
 from helpers.core.units import Unit
 from helpers.data import storage
@@ -63,24 +64,41 @@ def _block_rows(
 ) -> pd.DataFrame:
     """The unit's months of a block up to `end`, with the columns its indicators read."""
     columns = sorted({"rows"} | {monthly_column(*p) for s in mine for p in (s.numerator, s.denominator) if p})
-    frame, positions = _level_rows(str(block_path(data_dir, block)), unit.level, inputs_token(marker))
+    path = str(block_path(data_dir, block))
+    frame, positions = _group_rows(path, unit.level, _group(unit), inputs_token(marker))
     rows = frame.iloc[positions.get(unit.code, [])]
     return rows.loc[rows["month"] <= end, ["month", *columns]].set_index("month")
 
 
-@lru_cache(maxsize=8)
-def _level_rows(path: str, level: str, token: str) -> tuple[pd.DataFrame, dict]:
-    """Every unit's months of a block at one level, in month order, with the columns any
-    indicator's chart reads, and each unit's rows by position: read once for all the reviews
-    of a batch instead of once for each, remembered while the mart's inputs (`token`) are
-    the same."""
+def _group(unit: Unit) -> str:
+    """The units read together with this one: a commune's province's communes; every unit
+    of any other level (a few dozen)."""
+    return _province_of_commune().get(unit.code, "") if unit.level == "commune" else ""
+
+
+@lru_cache(maxsize=1)
+def _province_of_commune() -> dict[str, str]:
+    communes = reference.communes()
+    return dict(zip(communes["commune_code"], communes["province_code"], strict=True))
+
+
+@lru_cache(maxsize=16)  # each block of the provinces a worker's reviews are in
+def _group_rows(path: str, level: str, group: str, token: str) -> tuple[pd.DataFrame, dict]:
+    """The months of a block of every unit of a group (`_group`), in month order, with the
+    columns any indicator's chart reads, and each unit's rows by position: read once for
+    all the reviews of a batch instead of once for each, remembered while the mart's inputs
+    (`token`) are the same."""
     wanted = {"rows"} | {monthly_column(*p) for s in specs() for p in (s.numerator, s.denominator) if p}
     con = storage.shared_connection()
     held = [r[0] for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [path]).fetchall()]
     columns = ", ".join(c for c in held if c in wanted)
+    communes = reference.communes()
+    codes = communes.loc[communes["province_code"] == group, "commune_code"].tolist() if group else []
+    among = "AND list_contains($codes, unit_code)" if group else ""
     rows = con.execute(
-        f"SELECT unit_code, month, {columns} FROM read_parquet(?) WHERE level = ? ORDER BY unit_code, month",
-        [path, level],
+        f"SELECT unit_code, month, {columns} FROM read_parquet($path) "
+        f"WHERE level = $level {among} ORDER BY unit_code, month",
+        {"path": path, "level": level} | ({"codes": codes} if group else {}),
     ).df()
     rows["month"] = pd.to_datetime(rows["month"]).dt.date
     return rows, rows.groupby("unit_code", sort=False).indices
