@@ -259,3 +259,32 @@ def test_index_pages_escape_what_reports_recorded(tmp_path):
         "<pre>&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=&#34;alert(2)&#34;&gt;</pre>"
         in index
     )
+
+
+def test_a_batch_computes_the_communes_its_reports_read(data_dir, tmp_path):
+    from helpers.batch.build import _shared
+    from helpers.core import reference
+    from helpers.engine.compute import compute, scope_units
+    from helpers.engine.indicators import computation_key
+    from helpers.engine.mart import refresh_mart
+
+    def scope(**asked):
+        return _shared(plan("2024-Q4", data_dir, **asked).jobs, data_dir).scope
+
+    communes = reference.communes()
+    a_79_commune = communes.loc[communes["province_code"] == "79", "commune_code"].iloc[0]
+    assert scope(units=["44", "79"]) == ("44", "79")  # each province review reads its communes
+    assert scope(communes_of=["44"]) == ("44",)  # a commune review reads its province's
+    assert scope(units=[a_79_commune, "44"]) == ("44", "79")
+    assert scope(units=["VN"]) == scope(units=["legacy/45"]) == ()  # communes of several: all
+    assert scope(units=["44"], everything=True) == ()  # the 34 provinces are all of them
+    # a part of the level computed alone is the same as those units computed in the whole
+    period = plan("2024-Q4", data_dir, units=["44"]).period
+    blocks, _ = computation_key(refresh_mart(data_dir), "commune")
+    part = scope_units("commune", ("44",))
+    assert part == communes.loc[communes["province_code"] == "44", "commune_code"].tolist()
+    alone = compute(data_dir, "commune", period, list(blocks), part)
+    whole = compute(data_dir, "commune", period, list(blocks))
+    whole = whole[whole["unit_code"].isin(set(part))].reset_index(drop=True)
+    assert len(alone) == len(whole) > 0
+    assert alone.equals(whole)

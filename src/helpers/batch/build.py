@@ -25,7 +25,9 @@ from helpers.batch.index import STATE_FILE, write_indexes
 from helpers.batch.notebooks import strip_outputs
 from helpers.batch.plan import Job, Plan
 from helpers.batch.worker import FORMATS, Result, Shared
+from helpers.core import reference
 from helpers.core.errors import InputError
+from helpers.core.units import province_of
 from helpers.data import storage
 from helpers.data.fingerprints import data_files
 from helpers.engine.indicators import share_computations
@@ -179,7 +181,9 @@ def build(
             progress.start(len(pending), executor.size(len(pending)) if pending else 0)
         try:
             shared = _shared(todo, data_dir)
-            share = lambda: share_computations(data_dir, list(shared.levels), list(shared.periods))  # noqa: E731
+            share = lambda: share_computations(  # noqa: E731
+                data_dir, list(shared.levels), list(shared.periods), scope=shared.scope
+            )
             for result in _run(executor, pending, reports_dir, folder, formats, share, code, shared):
                 results.append(result)
                 state.record(result)
@@ -195,10 +199,23 @@ def build(
 
 def _shared(todo: tuple[Job, ...], data_dir: Path) -> Shared:
     """What every report of the batch reads: each level its kind reads, over its period and
-    its baseline (a worker reads it in milliseconds instead of computing it again)."""
+    its baseline (a worker reads it in milliseconds instead of computing it again); of the
+    communes, those of the provinces reviewed, or of their communes' provinces."""
     levels = dict.fromkeys(level for j in todo for level in j.kind.mart_levels(j.unit))
     periods = dict.fromkeys(p for j in todo for p in (j.period, j.baseline))
-    return Shared(str(data_dir), tuple(levels), tuple(periods))
+    scopes = [_province_of(j.unit) for j in todo if "commune" in j.kind.mart_levels(j.unit)]
+    every = None in scopes or set(scopes) >= set(reference.provinces()["province_code"])
+    scope = () if every else tuple(sorted(set(scopes)))
+    return Shared(str(data_dir), tuple(levels), tuple(periods), scope)
+
+
+def _province_of(unit) -> str | None:
+    """The province whose communes a report about `unit` reads; None: communes of several."""
+    if unit is None or unit.level not in ("province", "commune"):
+        return None
+    if unit.level == "province":
+        return unit.code
+    return province_of(unit.code)
 
 
 def _run(

@@ -39,6 +39,7 @@ class Shared:
     data_dir: str
     levels: tuple[str, ...]
     periods: tuple[Period, ...]
+    scope: tuple[str, ...] = ()  # the provinces whose communes the reports read (all: empty)
 
 
 FORMATS = ("html", "docx", "xlsx")
@@ -107,7 +108,7 @@ def read_ahead(shared: Shared | None) -> None:
     from helpers.report.heading import table_spans
 
     read_shared(shared.data_dir, list(shared.periods))
-    read_computed(shared.data_dir, list(shared.levels), list(shared.periods))
+    read_computed(shared.data_dir, list(shared.levels), list(shared.periods), shared.scope)
     for period in shared.periods:
         table_spans(shared.data_dir, period.end_day)
 
@@ -117,7 +118,7 @@ def preload(shared: Shared | None) -> None:
     if shared is not None and shared.levels:
         from helpers.engine.indicators import share_computations
 
-        share_computations(shared.data_dir, list(shared.levels), list(shared.periods), load=True)
+        share_computations(shared.data_dir, list(shared.levels), list(shared.periods), True, shared.scope)
 
 
 def skip_slow_optional_imports() -> None:

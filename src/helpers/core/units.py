@@ -123,6 +123,17 @@ def legacy_of(province_code: str) -> list[str]:
     return sorted(k for k, v in reference.crosswalk().items() if v == province_code)
 
 
+def province_of(commune_code: str) -> str | None:
+    """The province a commune is in (None for a code that is no commune's)."""
+    return _province_of_commune().get(commune_code)
+
+
+@lru_cache(maxsize=1)
+def _province_of_commune() -> dict[str, str]:
+    communes = reference.communes()
+    return dict(zip(communes["commune_code"], communes["province_code"], strict=True))
+
+
 def name(unit: Unit, lang: str = "vi") -> str:
     """The unit's name in the report language."""
     return names(unit.level, [unit.code], lang)[unit.code]

@@ -68,11 +68,13 @@ def _commune_provinces(con) -> str:
     return name
 
 
-def block_values(data_dir: Path | str, block: str, level: str, period: Period) -> pd.DataFrame:
-    """One row per unit of the level that has rows in the block: the months of the period
-    its data covers, the last covered month up to the period's end, and the sums of the
-    block's columns over each window (the last-month window read at the last covered month).
-    One query per block."""
+def block_values(
+    data_dir: Path | str, block: str, level: str, period: Period, units: list[str] | None = None
+) -> pd.DataFrame:
+    """One row per unit of the level (of `units`, where given) that has rows in the block:
+    the months of the period its data covers, the last covered month up to the period's
+    end, and the sums of the block's columns over each window (the last-month window read
+    at the last covered month). One query per block."""
     con = storage.shared_connection()
     path = str(block_path(data_dir, block))
     if level == "commune":
@@ -83,6 +85,7 @@ def block_values(data_dir: Path | str, block: str, level: str, period: Period) -
         cov_level = "province"
     else:
         keyed, cov_level = "SELECT b.*, b.unit_code AS cov_unit FROM read_parquet($path) b", level
+    among = "" if units is None else "AND list_contains($units, b.unit_code)"
     sums = [
         window_sum_sql(column, window, period.start, period.end, "c.last_covered", table="k")
         for column, window in _needed(block)
@@ -93,12 +96,13 @@ def block_values(data_dir: Path | str, block: str, level: str, period: Period) -
                    max(month) AS last_covered
             FROM read_parquet($path) WHERE level = $cov_level AND rows > 0 AND month <= $end
             GROUP BY unit_code),
-        k AS ({keyed} WHERE b.level = $level AND b.month <= $end)
+        k AS ({keyed} WHERE b.level = $level AND b.month <= $end {among})
         SELECT k.unit_code, any_value(c.months_covered) AS months_covered,
                any_value(c.last_covered) AS last_covered, {", ".join(sums)}
         FROM k LEFT JOIN cov c ON k.cov_unit = c.cov_unit GROUP BY k.unit_code
     """
     params = {"path": path, "start": period.start, "end": period.end, "level": level, "cov_level": cov_level}
+    params |= {} if units is None else {"units": units}
     frame = con.execute(sql, params).df().set_index("unit_code")
     frame["last_covered"] = [None if pd.isna(m) else m.date() for m in pd.to_datetime(frame["last_covered"])]
     if BLOCKS_BY_NAME[block].listing:  # a list known up to its last month covers every month before
@@ -170,8 +174,11 @@ def _missing_columns(s: Spec, frame: pd.DataFrame | None, n: int) -> tuple[np.nd
     return absent, partly
 
 
-def compute(data_dir: Path | str, level: str, period: Period, blocks: list[str]) -> pd.DataFrame:
-    """Numerator, denominator, value and coverage of every indicator for every unit of a level.
+def compute(
+    data_dir: Path | str, level: str, period: Period, blocks: list[str], units: list[str] | None = None
+) -> pd.DataFrame:
+    """Numerator, denominator, value and coverage of every indicator for every unit of a level
+    (or for `units` of it).
 
     Long format: unit_code, indicator, numerator, denominator, value, months,
     months_covered, as_of (the month a last-month or stock figure is read at, the snapshot's
@@ -180,9 +187,11 @@ def compute(data_dir: Path | str, level: str, period: Period, blocks: list[str])
     `helpers.engine.official.OFFICIAL_COLUMNS`. An indicator whose block is missing (table
     absent, or no commune detail) has missing values throughout.
     """
-    units = level_units(level)
+    part = units is not None  # some units of the level (a batch's), each computed as in the whole
+    units = level_units(level) if units is None else units
     n = len(units)
-    frames = {b: block_values(data_dir, b, level, period).reindex(units) for b in blocks}
+    among = units if part else None
+    frames = {b: block_values(data_dir, b, level, period, among).reindex(units) for b in blocks}
     bases = Bases(data_dir, level, period, frames, units)
     parts = {"unit_code": [], "indicator": []}
     columns: dict[str, list] = {}
@@ -213,20 +222,39 @@ def compute(data_dir: Path | str, level: str, period: Period, blocks: list[str])
 
 
 def shared_path(
-    data_dir: Path | str, level: str, period: Period, blocks: tuple[str, ...], token: str
+    data_dir: Path | str, level: str, period: Period, blocks: tuple[str, ...], token: str, scope: tuple = ()
 ) -> Path:
     """Where a batch leaves a computation every report of it reads (beside the mart, named by
-    the mart's inputs, so a change to the data never reads a stale one)."""
-    key = hashlib.sha256(json.dumps([level, str(period), list(blocks), token]).encode()).hexdigest()[:20]
+    the mart's inputs, so a change to the data never reads a stale one, and by its `scope`)."""
+    named = [level, str(period), list(blocks), token] + ([list(scope)] if scope else [])
+    key = hashlib.sha256(json.dumps(named).encode()).hexdigest()[:20]
     return mart_dir(data_dir) / "shared" / f"{level}-{key}.parquet"
 
 
-def precompute(data_dir: Path | str, level: str, period: Period, blocks: tuple[str, ...], token: str) -> Path:
-    """Compute every unit of a level once and leave it for the reports of a batch to read
-    (`p06 build` calls this before its workers start; a notebook on its own computes)."""
-    target = shared_path(data_dir, level, period, blocks, token)
+def level_scope(level: str, scope: tuple[str, ...]) -> tuple[str, ...]:
+    """A batch's scope as it applies to a level: only the communes' level is computed in
+    part (a few dozen provinces are computed whole)."""
+    return scope if level == "commune" else ()
+
+
+def scope_units(level: str, scope: tuple[str, ...]) -> list[str] | None:
+    """The units of a level a batch computes for a `scope` (the communes of those provinces,
+    in reference order); None for every unit (no scope, or a level other than communes')."""
+    if not level_scope(level, scope):
+        return None
+    communes = reference.communes()
+    return communes.loc[communes["province_code"].isin(scope), "commune_code"].tolist()
+
+
+def precompute(
+    data_dir: Path | str, level: str, period: Period, blocks: tuple[str, ...], token: str, scope: tuple = ()
+) -> Path:
+    """Compute the units of a level a batch reads once (every unit, or those of `scope`) and
+    leave them for its reports to read (`p06 build` calls this before its workers start; a
+    notebook on its own computes)."""
+    target = shared_path(data_dir, level, period, blocks, token, scope)
     if not target.exists():
-        frame = compute(data_dir, level, period, list(blocks))
+        frame = compute(data_dir, level, period, list(blocks), scope_units(level, scope))
         frame = frame.assign(as_of=_dates_as(frame["as_of"], lambda m: m.isoformat()))
         with storage.atomic_path(target) as tmp:
             frame.to_parquet(tmp, index=False)
@@ -247,14 +275,37 @@ def _dates_as(values: pd.Series, convert) -> list:
 
 @lru_cache(maxsize=16)
 def compute_cached(
-    data_dir: str, level: str, period: Period, blocks: tuple[str, ...], mart_token: str
+    data_dir: str, level: str, period: Period, blocks: tuple[str, ...], mart_token: str, scope: tuple = ()
 ) -> pd.DataFrame:
-    """`compute` for every unit of a level, remembered while the mart's inputs (`mart_token`)
-    are the same, and read from what a batch precomputed when it is there: every report of
-    a period reads the same computation."""
-    path = shared_path(data_dir, level, period, blocks, mart_token)
+    """`compute` for every unit of a level (or those of a batch's `scope`), remembered while
+    the mart's inputs (`mart_token`) are the same, and read from what a batch precomputed
+    when it is there: every report of a period reads the same computation."""
+    path = shared_path(data_dir, level, period, blocks, mart_token, scope)
     if path.exists():
         frame = pd.read_parquet(path)
         frame["as_of"] = _dates_as(frame["as_of"], _day)
-        return frame
-    return compute(data_dir, level, period, list(blocks))
+    else:
+        frame = compute(data_dir, level, period, list(blocks), scope_units(level, scope))
+    if scope:
+        _HELD[(data_dir, level, period, blocks, mart_token)] = scope
+    return frame
+
+
+_HELD: dict[tuple, tuple] = {}
+"""The scope of the computation of part of a level this process holds (a batch's worker)."""
+
+
+def computation(
+    data_dir: str, level: str, period: Period, blocks: tuple[str, ...], mart_token: str, units: list[str]
+) -> pd.DataFrame:
+    """`compute_cached` that holds `units`: the part of the level a batch computed and this
+    process read, where it holds them all, else the whole level."""
+    scope = _HELD.get((data_dir, level, period, blocks, mart_token), ())
+    if scope and set(units) <= _within(level, scope):
+        return compute_cached(data_dir, level, period, blocks, mart_token, scope)
+    return compute_cached(data_dir, level, period, blocks, mart_token)
+
+
+@lru_cache(maxsize=8)
+def _within(level: str, scope: tuple[str, ...]) -> frozenset:
+    return frozenset(scope_units(level, scope) or ())

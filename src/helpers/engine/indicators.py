@@ -20,7 +20,7 @@ from helpers.core.errors import InputError
 from helpers.core.periods import Period
 from helpers.core.units import COUNTRY, Unit, names, parse_scope
 from helpers.engine.blocks import BLOCKS_BY_NAME
-from helpers.engine.compute import compute_cached, precompute, shared_path
+from helpers.engine.compute import computation, compute_cached, level_scope, precompute, shared_path
 from helpers.engine.mart import current_mart, inputs_token, read_marker
 from helpers.engine.notes import Notes
 from helpers.engine.official import indicator_ids, share_official
@@ -96,9 +96,10 @@ def computation_key(marker: dict, mart_level: str) -> tuple[tuple[str, ...], str
 
 
 def share_computations(
-    data_dir: Path | str, levels: list[str], periods: list[Period], load: bool = False
+    data_dir: Path | str, levels: list[str], periods: list[Period], load: bool = False, scope: tuple = ()
 ) -> None:
-    """Compute each level over each period once, for every report of a batch to read; with
+    """Compute each level over each period once, for every report of a batch to read (the
+    communes of the provinces of `scope` only, where given: those its reports read); with
     `load`, also read them into this process (a worker about to run the batch's reports).
 
     The official index of each period is made in a thread of its own meanwhile (its query,
@@ -112,20 +113,22 @@ def share_computations(
             made.result()
             for level in levels:
                 blocks, token = computation_key(marker, level)
-                precompute(data_dir, level, period, blocks, token)
+                part = level_scope(level, scope)
+                precompute(data_dir, level, period, blocks, token, part)
                 if load:
-                    compute_cached(str(data_dir), level, period, blocks, token)
+                    compute_cached(str(data_dir), level, period, blocks, token, part)
 
 
-def read_computed(data_dir: Path | str, levels: list[str], periods: list[Period]) -> None:
+def read_computed(data_dir: Path | str, levels: list[str], periods: list[Period], scope: tuple = ()) -> None:
     """Read into this process the computations a batch has left already (a worker waiting
     for the rest); none is computed here."""
     marker = current_mart(data_dir)
     for period in dict.fromkeys(periods):
         for level in levels:
             blocks, token = computation_key(marker, level)
-            if shared_path(data_dir, level, period, blocks, token).exists():
-                compute_cached(str(data_dir), level, period, blocks, token)
+            part = level_scope(level, scope)
+            if shared_path(data_dir, level, period, blocks, token, part).exists():
+                compute_cached(str(data_dir), level, period, blocks, token, part)
 
 
 def review_units(
@@ -173,9 +176,9 @@ def _review_cached(
     token: str,
 ) -> pd.DataFrame:
     marker = read_marker(data_dir)  # the one `review_units` checked
-    every = compute_cached(str(data_dir), mart_level, period, blocks, token)
+    every = computation(str(data_dir), mart_level, period, blocks, token, list(peers))
     now = every[every["unit_code"].isin(set(peers))]
-    then = compute_cached(str(data_dir), mart_level, base, blocks, token)
+    then = computation(str(data_dir), mart_level, base, blocks, token, list(shown))
     then = then[then["unit_code"].isin(set(shown))]
     out = now[now["unit_code"].isin(set(shown))].merge(
         then[["unit_code", "indicator", "value", "months_covered"]].rename(

@@ -16,7 +16,7 @@ import pandas as pd
 
 from helpers.core import reference
 from helpers.core.periods import from_months
-from helpers.core.units import Unit
+from helpers.core.units import Unit, province_of
 from helpers.data import storage
 from helpers.engine.compute import ratio
 from helpers.engine.mart import block_path, current_mart, inputs_token
@@ -73,13 +73,7 @@ def _block_rows(
 def _group(unit: Unit) -> str:
     """The units read together with this one: a commune's province's communes; every unit
     of any other level (a few dozen)."""
-    return _province_of_commune().get(unit.code, "") if unit.level == "commune" else ""
-
-
-@lru_cache(maxsize=1)
-def _province_of_commune() -> dict[str, str]:
-    communes = reference.communes()
-    return dict(zip(communes["commune_code"], communes["province_code"], strict=True))
+    return (province_of(unit.code) or "") if unit.level == "commune" else ""
 
 
 @lru_cache(maxsize=16)  # each block of the provinces a worker's reviews are in
