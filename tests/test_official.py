@@ -223,7 +223,7 @@ def test_a_batch_leaves_the_periods_frames_for_its_reports(portal, tmp_path):
     for cached in (official._latest, official._snapshots, official._index_rows):
         cached.cache_clear()  # as in a worker process: nothing computed yet
     stats = official.table_stats(data)
-    assert official._shared(str(data), stats, "2026", "latest") is not None
+    assert official._shared(str(data), stats, "2026", "latest", ()) is not None
     table = official_index("25", "2026", data, lang="en").set_index("group")
     assert (table.at["total", "score"], table.at["total", "rank"], table.at["total", "of"]) == (69.77, 2, 4)
     assert (table.at["progress", "numerator"], table.at["progress", "denominator"]) == (1800, 2000)
@@ -231,7 +231,32 @@ def test_a_batch_leaves_the_periods_frames_for_its_reports(portal, tmp_path):
     ranking = official_ranking("25", "2026", data, lang="en")
     assert ranking["unit"].tolist() == ["07900", "08494", "07894", "H44.199"]
     assert (ranking.iloc[0]["weakest_group"], ranking.iloc[0]["weakest_score"]) == ("digitisation", 9.15)
-    assert official._shared(str(data), stats, "2025", "latest") is None  # a period not left
+    assert official._shared(str(data), stats, "2025", "latest", ()) is None  # a period not left
+
+
+def test_a_batch_for_some_provinces_leaves_their_part_and_answers_the_same(portal, tmp_path):
+    """A batch about Phú Thọ's communes (or another province's) leaves the frames of every
+    province and of the communes and departments of its provinces only; its processes
+    answer from them what they answer from the whole, and read the whole for the rest."""
+    import shutil
+
+    from helpers.core.periods import parse_period
+    from helpers.engine import official
+
+    data = tmp_path / "data"
+    shutil.copytree(portal, data)
+    whole = official_ranking("25", "2026", data, lang="en")
+    official.share_official(data, [parse_period("2026")], ("01",))  # communes of another province
+    stats = official.table_stats(data)
+    part = official._shared(str(data), stats, "2026", "latest", ("01",))
+    assert set(part["unit_level"]) == {"province", "country"}  # no commune of 25 in it
+    assert official_index("25", "2026", data, lang="en").set_index("group").at["total", "rank"] == 2
+    assert official_ranking("25", "2026", data, lang="en").equals(whole)  # read from the whole
+    official.share_official(data, [parse_period("2026")], ("25",))
+    part = official._shared(str(data), stats, "2026", "latest", ("25",))
+    assert set(part.loc[part["unit_level"] == "commune", "province_code"]) == {"25"}
+    assert official_ranking("25", "2026", data, lang="en").equals(whole)  # read from the part
+    assert official._HELD[(str(data), stats, "2026")] == ("25",)
 
 
 def test_p06_indicators_carries_recomputed(portal, capsys):

@@ -107,7 +107,7 @@ def read_ahead(shared: Shared | None) -> None:
     from helpers.engine.official import read_shared
     from helpers.report.heading import table_spans
 
-    read_shared(shared.data_dir, list(shared.periods))
+    read_shared(shared.data_dir, list(shared.periods), shared.scope)
     read_computed(shared.data_dir, list(shared.levels), list(shared.periods), shared.scope)
     for period in shared.periods:
         table_spans(shared.data_dir, period.end_day)

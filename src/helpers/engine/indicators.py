@@ -108,7 +108,7 @@ def share_computations(
     marker = current_mart(data_dir)
     order = list(reversed(dict.fromkeys(periods)))  # the baseline's index is the smaller, or none
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="p06-official") as pool:
-        official = [pool.submit(share_official, data_dir, [period]) for period in order]
+        official = [pool.submit(share_official, data_dir, [period], scope) for period in order]
         for period, made in zip(order, official, strict=True):
             made.result()
             for level in levels:

@@ -23,6 +23,7 @@ import pandas as pd
 
 from helpers.core import reference
 from helpers.core.periods import Period, month_index
+from helpers.core.units import province_of
 from helpers.data import storage
 from helpers.data.schema import INDEX_766
 from helpers.engine.mart import mart_dir
@@ -77,11 +78,14 @@ def periods_held(data_dir: Path | str) -> list[str]:
         return [r[0] for r in con.execute(query, {"files": files}).fetchall()]
 
 
-def latest_of(data_dir: Path | str, period: Period | str, **match: str) -> pd.DataFrame:
+def latest_of(
+    data_dir: Path | str, period: Period | str, within: list[str] | None = None, **match: str
+) -> pd.DataFrame:
     """`latest` over the table held, remembered while no file of the table changes: every
     table of a review asks for the same period's snapshot. `match`: only the rows with these
-    values (`unit_key="44"`, or `province_code="44", unit_level="commune"`)."""
-    return _matching("latest", data_dir, period, match)
+    values (`unit_key="44"`, or `province_code="44", unit_level="commune"`); `within`: the
+    units the caller reads (a batch's process may hold only theirs)."""
+    return _matching("latest", data_dir, period, match, within)
 
 
 def snapshots_of(data_dir: Path | str, period: Period | str, **match: str) -> pd.DataFrame:
@@ -91,25 +95,41 @@ def snapshots_of(data_dir: Path | str, period: Period | str, **match: str) -> pd
     return _matching("snapshots", data_dir, period, match)
 
 
-def _matching(frame: str, data_dir: Path | str, period: Period | str, match: dict[str, str]) -> pd.DataFrame:
+def _matching(
+    frame: str,
+    data_dir: Path | str,
+    period: Period | str,
+    match: dict[str, str],
+    within: list[str] | None = None,
+) -> pd.DataFrame:
     """One of a period's frames, or its rows with the values of `match`, in the frame's order:
     taken by the positions found once for each value, not by comparing every row of the
-    frame again for each unit a review asks about."""
+    frame again for each unit a review asks about. Read from the part a batch made for its
+    provinces where this process holds one and the question is about units inside it."""
     data_dir, stats, period = str(data_dir), table_stats(data_dir), str(period)
-    whole = _FRAMES[frame](data_dir, stats, period)
+    scope = _HELD.get((data_dir, stats, period), ())
+    units = [match["unit_key"]] if "unit_key" in match else list(within or [])
+    provinces = [match["province_code"]] if "province_code" in match else []  # their communes
+    asked = bool(units or provinces)
+    inside = all(_inside(unit, scope) for unit in units) and all(p in scope for p in provinces)
+    if scope and not (asked and inside):
+        scope = ()
+    whole = _FRAMES[frame](data_dir, stats, period, scope)
     if not match:
         return whole.copy()
     columns = tuple(match)
     key = tuple(match.values()) if len(columns) > 1 else match[columns[0]]
-    found = _positions(data_dir, stats, period, frame, columns).get(key)
+    found = _positions(data_dir, stats, period, frame, columns, scope).get(key)
     return whole.iloc[found if found is not None else []]
 
 
-@lru_cache(maxsize=16)
-def _positions(data_dir: str, stats: tuple, period: str, frame: str, columns: tuple[str, ...]) -> dict:
+@lru_cache(maxsize=24)
+def _positions(
+    data_dir: str, stats: tuple, period: str, frame: str, columns: tuple[str, ...], scope: tuple = ()
+) -> dict:
     """The rows of each value (each combination of values) of `columns` in one of a period's
     frames, by position; rows missing a value belong to none."""
-    whole = _FRAMES[frame](data_dir, stats, period)
+    whole = _FRAMES[frame](data_dir, stats, period, scope)
     if whole.empty:
         return {}
     by = list(columns) if len(columns) > 1 else columns[0]
@@ -124,27 +144,49 @@ SHARED = ("rows", "snapshots", "latest")
 latest snapshot (`index_rows`, `snapshots_of`, `latest_of`)."""
 
 
-def shared_path(data_dir: str, stats: tuple, period: str, frame: str) -> Path:
+def shared_path(data_dir: str, stats: tuple, period: str, frame: str, scope: tuple = ()) -> Path:
     """Where a batch leaves one of a period's frames (beside the mart's shared computations,
-    named by the table's files, so a change to them never reads a stale one)."""
-    key = hashlib.sha256(json.dumps([list(map(list, stats)), period, frame]).encode()).hexdigest()[:20]
+    named by the table's files, so a change to them never reads a stale one, and by its
+    scope)."""
+    named = [list(map(list, stats)), period, frame] + ([list(scope)] if scope else [])
+    key = hashlib.sha256(json.dumps(named).encode()).hexdigest()[:20]
     return mart_dir(data_dir) / "shared" / f"official-{frame}-{key}.feather"
 
 
-def share_official(data_dir: Path | str, periods: list[Period]) -> None:
+_HELD: dict[tuple, tuple] = {}
+"""The provinces a batch's frames of a period cover, in a process that made or read them."""
+
+
+def _inside(key: str, scope: tuple) -> bool:
+    """Whether a part made for the provinces of `scope` holds every row of a unit (by its
+    unit key): the country and every province are in each part, a commune or department
+    where its province is (and the communes and departments of a province, where it is in
+    `scope`)."""
+    return key == "VN" or key in _province_codes() or province_of(key) in scope
+
+
+@lru_cache(maxsize=1)
+def _province_codes() -> frozenset:
+    return frozenset(reference.provinces()["province_code"])
+
+
+def share_official(data_dir: Path | str, periods: list[Period], scope: tuple = ()) -> None:
     """Compute each period's frames once and leave them for the reports of a batch (every
     review reads them first; a worker reads them in milliseconds instead of computing them
-    again). Nothing is left where the table is not held."""
+    again): of the communes and departments, those of the provinces of `scope`, where given.
+    Nothing is left where the table is not held."""
     stats = table_stats(data_dir)
     if not stats:
         return
     for period in dict.fromkeys(str(p) for p in periods):
         for frame in SHARED:
-            target = shared_path(str(data_dir), stats, period, frame)
+            target = shared_path(str(data_dir), stats, period, frame, scope)
             if not target.exists():
-                result = _FRAMES[frame](str(data_dir), stats, period)
+                result = _FRAMES[frame](str(data_dir), stats, period, scope)
                 with storage.atomic_path(target) as tmp:
                     result.reset_index(drop=True).to_feather(tmp)
+        if scope:
+            _HELD[(str(data_dir), stats, period)] = scope
 
 
 LOOKUPS = {
@@ -155,48 +197,53 @@ LOOKUPS = {
 """How reviews look up each of a period's frames: a unit's rows, a province's communes."""
 
 
-def read_shared(data_dir: Path | str, periods: list[Period]) -> None:
+def read_shared(data_dir: Path | str, periods: list[Period], scope: tuple = ()) -> None:
     """Read the frames a batch has left for each period, and where each unit's rows are,
     into this process; a period whose frames are not all there yet is left (read when a
     review first asks, or made where no batch left it)."""
     data_dir, stats = str(data_dir), table_stats(data_dir)
     for period in dict.fromkeys(str(p) for p in periods):
-        if stats and all(shared_path(data_dir, stats, period, frame).exists() for frame in SHARED):
+        if stats and all(shared_path(data_dir, stats, period, frame, scope).exists() for frame in SHARED):
             for frame in SHARED:
                 for columns in LOOKUPS[frame]:
-                    _positions(data_dir, stats, period, frame, columns)
+                    _positions(data_dir, stats, period, frame, columns, scope)
+            if scope:
+                _HELD[(data_dir, stats, period)] = scope
 
 
-def _shared(data_dir: str, stats: tuple, period: str | None, frame: str) -> pd.DataFrame | None:
+def _shared(data_dir: str, stats: tuple, period: str | None, frame: str, scope: tuple) -> pd.DataFrame | None:
     """A frame a batch left for this period, where it did."""
     if period is None or not stats:
         return None
-    path = shared_path(data_dir, stats, period, frame)
+    path = shared_path(data_dir, stats, period, frame, scope)
     return pd.read_feather(path) if path.exists() else None
 
 
 @lru_cache(maxsize=8)
-def _snapshots(data_dir: str, stats: tuple, period: str) -> pd.DataFrame:
-    shared = _shared(data_dir, stats, period, "snapshots")
+def _snapshots(data_dir: str, stats: tuple, period: str, scope: tuple = ()) -> pd.DataFrame:
+    shared = _shared(data_dir, stats, period, "snapshots", scope)
     if shared is not None:
         return shared
-    rows = _index_rows(data_dir, stats, period)
+    rows = _index_rows(data_dir, stats, period, scope)
     heads = rows[rows["metric"].isna()]
     heads = ranked(heads) if len(heads) else heads.assign(of=pd.Series(dtype=float))
     return heads.reset_index(drop=True)
 
 
 @lru_cache(maxsize=8)
-def _latest(data_dir: str, stats: tuple, period: str) -> pd.DataFrame:
-    shared = _shared(data_dir, stats, period, "latest")
+def _latest(data_dir: str, stats: tuple, period: str, scope: tuple = ()) -> pd.DataFrame:
+    shared = _shared(data_dir, stats, period, "latest", scope)
     if shared is not None:
         return shared
-    return latest(_index_rows(data_dir, stats, period), period).reset_index(drop=True)
+    return latest(_index_rows(data_dir, stats, period, scope), period).reset_index(drop=True)
 
 
 @lru_cache(maxsize=8)
-def _index_rows(data_dir: str, stats: tuple, period: str | None) -> pd.DataFrame:
-    shared = _shared(data_dir, stats, period, "rows")
+def _index_rows(data_dir: str, stats: tuple, period: str | None, scope: tuple = ()) -> pd.DataFrame:
+    """The rows of a period (all where None); with a `scope`, the communes' and departments'
+    rows of those provinces only, besides every other: each ranked among the same units as
+    in the whole (communes and departments within their province)."""
+    shared = _shared(data_dir, stats, period, "rows", scope)
     if shared is not None:
         return shared
     names = INDEX_766.names
@@ -208,11 +255,16 @@ def _index_rows(data_dir: str, stats: tuple, period: str | None) -> pd.DataFrame
     files = [str(p) for p in storage.table_files(data_dir, TABLE)]
     where = "" if period is None else "WHERE period = $period"
     params = {"files": files} | ({} if period is None else {"period": period})
+    # the part of a scope: after the duplicates are dropped among all, as in the whole
+    part = "" if not scope else "WHERE list_contains($scope, province_code) OR " + _OUTSIDE_PROVINCES
+    params |= {"scope": list(scope)} if scope else {}
     with storage.shared_connection().cursor() as con:  # its own: other queries may be pending
         frame = (
             con.sql(
-                f"""SELECT *, {_UNIT_KEY} AS unit_key, false AS derived FROM read_parquet($files) {where}
-                    QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY rank NULLS LAST, source_file) = 1
+                f"""SELECT * FROM (
+                      SELECT *, {_UNIT_KEY} AS unit_key, false AS derived FROM read_parquet($files) {where}
+                      QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY rank NULLS LAST, source_file) = 1
+                    ) {part}
                     ORDER BY rank NULLS LAST, source_file, {key}""",
                 params=params,
             )
@@ -240,6 +292,9 @@ def _derived_totals(frame: pd.DataFrame) -> pd.DataFrame:
         rank=np.nan, derived=True
     )
 
+
+_OUTSIDE_PROVINCES = "unit_level NOT IN ('commune', 'department') OR province_code IS NULL"
+"""Rows in every part (SQL): all but the communes' and departments' of a province."""
 
 _FRAMES = {"rows": _index_rows, "snapshots": _snapshots, "latest": _latest}
 """How each of a period's frames is made (or read where a batch left it)."""
@@ -325,7 +380,8 @@ def indicator_rows(data_dir: Path | str, level: str, period: Period, units: list
     ids = indicator_ids()
     have = bool(storage.table_files(data_dir, TABLE))
     # the portal's index is kept on the current boundaries: a former province has none
-    heads = latest_of(data_dir, period) if have and level != "legacy_province" else pd.DataFrame()
+    held = have and level != "legacy_province"
+    heads = latest_of(data_dir, period, within=units) if held else pd.DataFrame()
     if len(heads):
         heads = heads[heads["unit_key"].isin(set(units))]
     columns = ["unit_key", "group", "numerator", "denominator", "score", "as_of", "recomputed", "rank", "of",
