@@ -14,7 +14,7 @@ from pathlib import Path
 
 from helpers.batch import processes
 from helpers.batch.plan import Job
-from helpers.batch.worker import Result, Shared, check_storage, run_job, warm_up
+from helpers.batch.worker import Result, Shared, check_storage, preload, run_job, warm_up
 from helpers.core.errors import InputError
 
 Task = tuple[Job, str]  # a job and its fingerprint
@@ -139,9 +139,9 @@ class DaskExecutor:
         code: str = "",
         shared: Shared | None = None,
     ) -> Iterator[Result]:
-        """Warm up every worker, `prepare` meanwhile, then run the tasks on the cluster and
-        yield their results as they finish (a worker reads what the build shared as its
-        reports ask for it)."""
+        """Warm up every worker, `prepare` meanwhile, let every worker read what the build
+        shared (the part of a level a batch computed is found only so), then run the tasks on
+        the cluster and yield their results as they finish."""
         from distributed import as_completed as dask_completed
         from distributed import wait
 
@@ -152,6 +152,12 @@ class DaskExecutor:
         ]
         prepare()
         wait(warm)
+        wait(
+            [
+                self.client.submit(preload, shared, pure=False, workers=[w], key=f"p06-preload-{i}")
+                for i, w in enumerate(workers)
+            ]
+        )
         futures = [
             self.client.submit(
                 run_job,
