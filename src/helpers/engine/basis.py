@@ -39,6 +39,10 @@ def _stock_column(s: Spec) -> str | None:
     return None
 
 
+_FACTS = ("totals", "first", "last", "flows", "disagree")
+"""The facts of a stock's note, in the order its key holds them."""
+
+
 def _as_json(facts: dict) -> str:
     return json.dumps(facts, sort_keys=True, default=str)
 
@@ -108,8 +112,7 @@ class Bases:
             flows = bool(f["flows"] or mart_rows > float(f["side_rows"]))
             key = (totals, _day(f["first"]), _day(f["last"]), flows, int(f["disagree"]))
             if key not in written:
-                names = ("totals", "first", "last", "flows", "disagree")
-                written[key] = _as_json(dict(zip(names, key, strict=True)))
+                written[key] = _as_json(dict(zip(_FACTS, key, strict=True)))
             out.append(written[key])
         return np.array(out, dtype=object)
 

@@ -18,7 +18,7 @@ import pandas as pd
 from helpers.core import reference
 from helpers.core.errors import InputError
 from helpers.core.periods import Period
-from helpers.core.units import COUNTRY, Unit, names, parse_scope
+from helpers.core.units import COUNTRY, Unit, names, parse_scope, province_of
 from helpers.engine.blocks import BLOCKS_BY_NAME
 from helpers.engine.compute import computation, compute_cached, level_scope, precompute, shared_path
 from helpers.engine.mart import current_mart, inputs_token, read_marker
@@ -40,7 +40,7 @@ def peers_of(unit: Unit, level: str) -> tuple[str, list[str], list[str]]:
         elif unit.level == "country":
             codes = com["commune_code"].tolist()
         else:
-            province = com.loc[com["commune_code"] == unit.code, "province_code"].iloc[0]
+            province = province_of(unit.code)
             return "commune", [unit.code], com.loc[com["province_code"] == province, "commune_code"].tolist()
         return "commune", codes, codes
     if level != "province":

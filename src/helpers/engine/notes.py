@@ -27,7 +27,7 @@ def _span_words(first: str, last: str, lang: str) -> str:
 def _rows(frame: pd.DataFrame):
     """The rows of a table as named tuples of plain values: `itertuples` reads a column of
     text one value at a time, a province's communes have thousands of rows."""
-    row = namedtuple("Row", frame.columns)
+    row = namedtuple("Row", frame.columns, rename=True)  # as itertuples names them
     return map(row._make, zip(*(frame[c].tolist() for c in frame.columns), strict=True))
 
 

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.core import reference
 from helpers.core.periods import from_months
 from helpers.core.units import Unit, province_of
 from helpers.data import storage
-from helpers.engine.compute import ratio
+from helpers.engine.compute import ratio, scope_units
 from helpers.engine.mart import block_path, current_mart, inputs_token
 from helpers.engine.specs import specs
 from helpers.engine.windows import monthly_column, monthly_window
@@ -86,8 +85,7 @@ def _group_rows(path: str, level: str, group: str, token: str) -> tuple[pd.DataF
     con = storage.shared_connection()
     held = [r[0] for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [path]).fetchall()]
     columns = ", ".join(c for c in held if c in wanted)
-    communes = reference.communes()
-    codes = communes.loc[communes["province_code"] == group, "commune_code"].tolist() if group else []
+    codes = scope_units("commune", (group,)) if group else []
     among = "AND list_contains($codes, unit_code)" if group else ""
     rows = con.execute(
         f"SELECT unit_code, month, {columns} FROM read_parquet($path) "

@@ -20,7 +20,7 @@ from helpers.core.formatting import (
 )
 from helpers.core.periods import Period, from_months, month_from_index, month_index, parse_period
 from helpers.core.text import reader_name, text
-from helpers.core.units import REORGANISATION, Unit, legacy_of, name
+from helpers.core.units import REORGANISATION, Unit, legacy_of, name, province_of
 from helpers.data import storage
 from helpers.data.schema import TABLES
 from helpers.report.params import Params
@@ -32,7 +32,7 @@ def unit_name(unit: Unit | None, lang: str) -> str:
         return ""
     if unit.level != "commune":
         return name(unit, lang)
-    province = reference.communes().set_index("commune_code").at[unit.code, "province_code"]
+    province = province_of(unit.code)
     return text("commune_of", lang, commune=name(unit, lang), province=name(Unit("province", province), lang))
 
 

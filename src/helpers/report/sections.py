@@ -15,7 +15,7 @@ import pandas as pd
 from helpers.core import reference
 from helpers.core.formatting import date_words, format_value
 from helpers.core.text import has_text, reader_name, text
-from helpers.core.units import Unit
+from helpers.core.units import Unit, province_of
 from helpers.engine import tasks, trends
 from helpers.engine.indicators import peers_of, review, review_units
 from helpers.engine.official import indicator_ids
@@ -251,7 +251,7 @@ COMMUNE_COMPARED = KEY_COMMUNE_INDICATORS
 def commune_tables(params: Params) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The commune's review table, the same for every commune of its province (its peers),
     and the province's own table: all from computations a batch shares."""
-    province = reference.communes().set_index("commune_code").at[params.unit.code, "province_code"]
+    province = province_of(params.unit.code)
     _, _, peers = peers_of(params.unit, "commune")
     peer_table = review_units(
         "commune", peers, peers, params.period, params.baseline, params.data_dir, params.lang
